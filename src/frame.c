@@ -1,0 +1,532 @@
+/* Framing a message.  */
+#include <config.h>
+#include "frame.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "lines.h"
+#include "rules.h"
+
+/* More candidate item lines than this in one message's contents are not
+   weighed: no real message has them, and the weighing must stay small.  */
+#define MAX_CANDIDATES ((size_t) 1 << 16)
+
+#define FINAL_MARK 0x1A
+
+static int
+is_final_mark (struct input *in, uint64_t off)
+{
+  return input_byte (in, off) == FINAL_MARK && input_at_end (in, off + 1);
+}
+
+uint64_t
+stream_end (struct input *in)
+{
+  uint64_t size;
+  size_t avail;
+  /* Reading to the end is what makes the size known.  */
+  for (size = input_size (in); input_at (in, size, &avail); size += avail)
+    ;
+  return size > 0 && is_final_mark (in, size - 1) ? size - 1 : size;
+}
+
+/* A message ends at OFF: the end, a final 0x1A or a Message: line.  */
+static int
+ends_here (struct input *in, uint64_t off)
+{
+  struct line ln;
+  enum line_kind kind;
+  return !line_read (in, off, &ln, &kind) || kind == LINE_MESSAGE
+         || is_final_mark (in, off);
+}
+
+/* Data of known length ending at OFF lands (FORMAT.md): blank lines, then
+   the end of the message or, when ITEMS, an item line.  */
+static int
+lands (struct input *in, uint64_t off, int items)
+{
+  uint64_t q = skip_blank_lines (in, off);
+  struct line ln;
+  enum line_kind kind;
+  if (ends_here (in, q))
+    return 1;
+  return items && line_read (in, q, &ln, &kind) && kind == LINE_ITEM;
+}
+
+/* A count that runs past the end of the input: OFF + LEN > size.  */
+static int
+past_end (struct input *in, uint64_t off, uint64_t len)
+{
+  return len > 0 && (off + len < off || input_at_end (in, off + len - 1));
+}
+
+/* Read the slot line at OFF.  */
+static int
+read_slot (struct input *in, uint64_t off, struct fslot *s,
+           enum frame_reason *why, enum frame_status *status)
+{
+  struct line ln;
+  enum line_kind kind;
+  if (!line_read (in, off, &ln, &kind) || ln.next == ln.end)
+    {
+      *status = CUT_SHORT;
+      *why = WHY_PAST_END;
+      return 0;
+    }
+  if (kind != LINE_OTHER && kind != LINE_BLANK)
+    {
+      *status = UNFRAMED;
+      *why = WHY_MISSING_SLOT;
+      return 0;
+    }
+  struct slot_scan scan;
+  slot_scan_init (&scan);
+  for (uint64_t at = ln.off; at < ln.end;)
+    {
+      size_t avail;
+      const unsigned char *p = input_at (in, at, &avail);
+      if (!p)
+        break;
+      if (avail > ln.end - at)
+        avail = (size_t) (ln.end - at);
+      slot_scan_feed (&scan, p, avail);
+      at += avail;
+    }
+  slot_scan_end (&scan, &s->info);
+  s->off = ln.off;
+  s->next = ln.next;
+  return 1;
+}
+
+static int
+fail (struct frame *f, enum frame_status status, enum frame_reason why,
+      enum level level, size_t item)
+{
+  f->status = status;
+  f->reason = why;
+  f->why_level = level;
+  f->why_item = item;
+  return 0;
+}
+
+static int
+push_item (struct frame *f, uint64_t off, const struct fslot *slot,
+           uint64_t data_len)
+{
+  if (f->nitems == f->items_cap)
+    {
+      size_t cap = f->items_cap ? 2 * f->items_cap : 32;
+      struct fitem *p = realloc (f->items, cap * sizeof *p);
+      if (!p)
+        return -1;
+      f->items = p;
+      f->items_cap = cap;
+    }
+  struct fitem *it = &f->items[f->nitems++];
+  it->off = off;
+  it->slot = *slot;
+  it->data_len = data_len;
+  return 0;
+}
+
+/* Read the item line at OFF and its slot; when there is none, say why in
+   WHY and STATUS.  */
+static int
+read_item (struct input *in, uint64_t off, struct fslot *slot,
+           enum frame_reason *why, enum frame_status *status)
+{
+  struct line ln;
+  enum line_kind kind;
+  if (!line_read (in, off, &ln, &kind) || kind != LINE_ITEM)
+    {
+      *why = WHY_NO_ITEM;
+      *status = UNFRAMED;
+      return 0;
+    }
+  return read_slot (in, ln.next, slot, why, status);
+}
+
+/* Evidence 1: every item count is valid and lands.  Returns 1 when they
+   frame the contents, 0 when not, -1 out of memory; a count past the end
+   marks F cut short.  */
+static int
+by_counts (struct input *in, struct frame *f)
+{
+  for (uint64_t p = f->cslot.next;;)
+    {
+      uint64_t q = skip_blank_lines (in, p);
+      if (ends_here (in, q))
+        {
+          f->contents_end = p;
+          return 1;
+        }
+      struct fslot slot;
+      enum frame_reason why;
+      enum frame_status status;
+      if (!read_item (in, q, &slot, &why, &status)
+          || slot.info.cls != SLOT_VALID)
+        return 0;
+      if (past_end (in, slot.next, slot.info.value))
+        return fail (f, CUT_SHORT, WHY_PAST_END, LEVEL_ITEM, f->nitems + 1);
+      p = slot.next + slot.info.value;
+      if (!lands (in, p, 1))
+        return 0;
+      if (push_item (f, q, &slot, slot.info.value) < 0)
+        return -1;
+    }
+}
+
+/* A min-heap of offsets where valid item counts land inside the contents:
+   item lines that do not start a line are found only there.  */
+struct heap
+{
+  uint64_t *v;
+  size_t n, cap;
+};
+
+static int
+heap_push (struct heap *h, uint64_t x)
+{
+  if (h->n == h->cap)
+    {
+      size_t cap = h->cap ? 2 * h->cap : 64;
+      uint64_t *p = realloc (h->v, cap * sizeof *p);
+      if (!p)
+        return -1;
+      h->v = p;
+      h->cap = cap;
+    }
+  size_t i = h->n++;
+  for (; i > 0 && h->v[(i - 1) / 2] > x; i = (i - 1) / 2)
+    h->v[i] = h->v[(i - 1) / 2];
+  h->v[i] = x;
+  return 0;
+}
+
+static uint64_t
+heap_pop (struct heap *h)
+{
+  uint64_t top = h->v[0], x = h->v[--h->n];
+  size_t i = 0;
+  for (;;)
+    {
+      size_t c = 2 * i + 1;
+      if (c >= h->n)
+        break;
+      if (c + 1 < h->n && h->v[c + 1] < h->v[c])
+        c++;
+      if (h->v[c] >= x)
+        break;
+      h->v[i] = h->v[c];
+      i = c;
+    }
+  if (h->n)
+    h->v[i] = x;
+  return top;
+}
+
+struct cands
+{
+  struct cut_cand *c;
+  size_t n, cap;
+};
+
+/* Add OFF as a candidate if an item line with a usable slot starts
+   there.  */
+static int
+add_candidate (struct input *in, struct cands *cs, struct heap *h,
+               uint64_t off, uint64_t end)
+{
+  struct line ln;
+  enum line_kind kind;
+  if (cs->n && cs->c[cs->n - 1].off >= off)
+    return 0;
+  if (!line_read (in, off, &ln, &kind) || kind != LINE_ITEM)
+    return 0;
+  struct fslot slot;
+  enum frame_reason why;
+  enum frame_status status;
+  if (!read_slot (in, ln.next, &slot, &why, &status) || slot.next > end)
+    return 0;
+  if (cs->n == MAX_CANDIDATES)
+    return 1;
+  if (cs->n == cs->cap)
+    {
+      size_t cap = cs->cap ? 2 * cs->cap : 64;
+      struct cut_cand *p = realloc (cs->c, cap * sizeof *p);
+      if (!p)
+        return -1;
+      cs->c = p;
+      cs->cap = cap;
+    }
+  struct cut_cand *c = &cs->c[cs->n++];
+  c->off = off;
+  c->slot_off = slot.off;
+  c->data_off = slot.next;
+  c->slot = slot.info;
+  if (slot.info.cls == SLOT_VALID
+      && slot.info.value < end - slot.next
+      && heap_push (h, slot.next + slot.info.value) < 0)
+    return -1;
+  return 0;
+}
+
+/* Every item line in [FIRST, END): those at line starts and those where
+   a valid count lands.  Returns 1 when there are too many to weigh.  */
+static int
+find_candidates (struct input *in, uint64_t first, uint64_t end,
+                 struct cands *cs)
+{
+  struct heap h = { 0 };
+  int r = 0;
+  uint64_t line = first;
+  while (r == 0 && (line < end || h.n))
+    {
+      uint64_t at = line;
+      if (h.n && (line >= end || h.v[0] <= line))
+        at = heap_pop (&h);
+      else
+        line = input_find_lf (in, line) + 1;
+      r = add_candidate (in, cs, &h, at, end);
+    }
+  free (h.v);
+  return r;
+}
+
+/* Evidence 2 and 3: the contents end at END, from a count; weigh the ways
+   of cutting them into items.  */
+static int
+by_cut (struct input *in, struct frame *f, uint64_t end, enum evidence ev)
+{
+  uint64_t first = skip_blank_lines (in, f->cslot.next);
+  if (first >= end)
+    {
+      if (end != f->cslot.next)
+        return 0;
+      f->contents_end = end;
+      f->evidence = ev;
+      return 1;
+    }
+  struct cands cs = { 0 };
+  int r = find_candidates (in, first, end, &cs);
+  size_t *chosen = NULL, nchosen = 0;
+  enum cut_result cut = CUT_NONE;
+  if (r < 0)
+    cut = CUT_NOMEM;
+  else if (r > 0)
+    fail (f, UNFRAMED, WHY_TOO_MANY, LEVEL_CONTENTS, 0);
+  else if (cs.n && cs.c[0].off == first)
+    {
+      chosen = malloc (cs.n * sizeof *chosen);
+      cut = chosen ? best_cut (cs.c, cs.n, end, chosen, &nchosen)
+            : CUT_NOMEM;
+    }
+  int ret = 0;
+  if (cut == CUT_NOMEM)
+    ret = -1;
+  else if (cut == CUT_TIE)
+    fail (f, UNFRAMED, WHY_TIE, ev == EV_CONTENTS ? LEVEL_CONTENTS
+                                                  : LEVEL_MESSAGE, 0);
+  else if (cut == CUT_OK)
+    {
+      for (size_t k = 0; k < nchosen && ret == 0; k++)
+        {
+          const struct cut_cand *c = &cs.c[chosen[k]];
+          uint64_t stop = k + 1 < nchosen ? cs.c[chosen[k + 1]].off : end;
+          struct fslot slot = { c->slot_off, c->data_off, c->slot };
+          if (push_item (f, c->off, &slot, stop - c->data_off) < 0)
+            ret = -1;
+        }
+      if (ret == 0)
+        {
+          f->contents_end = end;
+          f->evidence = ev;
+          ret = 1;
+        }
+    }
+  free (chosen);
+  free (cs.c);
+  return ret;
+}
+
+/* Evidence 4, the last resort: an item's data runs to the next item or
+   Message: line; blank lines before a Message: line or the end are
+   separators.  Valid counts that land are still believed.  */
+static int
+by_scan (struct input *in, struct frame *f)
+{
+  uint64_t p = f->cslot.next;
+  for (;;)
+    {
+      uint64_t q = skip_blank_lines (in, p);
+      if (ends_here (in, q))
+        break;
+      struct fslot slot;
+      enum frame_reason why;
+      enum frame_status status;
+      if (!read_item (in, q, &slot, &why, &status))
+        return fail (f, status, why, LEVEL_ITEM, f->nitems + 1);
+      uint64_t data = slot.next;
+      if (slot.info.cls == SLOT_VALID)
+        {
+          if (past_end (in, data, slot.info.value))
+            return fail (f, CUT_SHORT, WHY_PAST_END, LEVEL_ITEM,
+                         f->nitems + 1);
+          if (lands (in, data + slot.info.value, 1))
+            {
+              if (push_item (f, q, &slot, slot.info.value) < 0)
+                return -1;
+              p = data + slot.info.value;
+              continue;
+            }
+        }
+      uint64_t r = data, blank_run = UINT64_MAX;
+      struct line ln;
+      enum line_kind kind = LINE_OTHER;
+      while (!is_final_mark (in, r) && line_read (in, r, &ln, &kind)
+             && kind != LINE_ITEM && kind != LINE_MESSAGE)
+        {
+          if (kind != LINE_BLANK)
+            blank_run = UINT64_MAX;
+          else if (blank_run == UINT64_MAX)
+            blank_run = r;
+          r = ln.next;
+        }
+      p = r;
+      if (kind != LINE_ITEM)
+        {
+          if (blank_run != UINT64_MAX)
+            p = blank_run;
+          else if (r > data && is_final_mark (in, r - 1))
+            p = r - 1;
+        }
+      if (push_item (f, q, &slot, p - data) < 0)
+        return -1;
+      if (kind != LINE_ITEM)
+        break;
+    }
+  f->contents_end = p;
+  f->evidence = EV_SCAN;
+  return 1;
+}
+
+uint64_t
+next_message_line (struct input *in, uint64_t off)
+{
+  struct line ln;
+  enum line_kind kind;
+  while (line_read (in, off, &ln, &kind) && kind != LINE_MESSAGE)
+    off = ln.next;
+  return off;
+}
+
+/* Where the message ends once its contents end is known.  */
+static uint64_t
+message_end (struct input *in, uint64_t contents_end)
+{
+  uint64_t q = skip_blank_lines (in, contents_end);
+  return ends_here (in, q) ? q : next_message_line (in, q);
+}
+
+/* Where a count that starts at its keyword, or after its slot, ends.  */
+static uint64_t
+count_end (struct rule rule, uint64_t keyword, const struct fslot *s)
+{
+  return (rule.from == FROM_SLOT ? s->next : keyword) + s->info.value;
+}
+
+static int
+frame_contents (struct input *in, struct rule rule, struct frame *f)
+{
+  const struct fslot *m = &f->mslot, *c = &f->cslot;
+  if (m->info.cls == SLOT_VALID
+      && past_end (in, rule.from == FROM_SLOT ? m->next : f->off,
+                   m->info.value))
+    return fail (f, CUT_SHORT, WHY_PAST_END, LEVEL_MESSAGE, 0);
+  if (c->info.cls == SLOT_VALID
+      && past_end (in, rule.from == FROM_SLOT ? c->next : f->contents_off,
+                   c->info.value))
+    return fail (f, CUT_SHORT, WHY_PAST_END, LEVEL_CONTENTS, 0);
+
+  int r = by_counts (in, f);
+  if (r != 0 || f->status != FRAMED)
+    return r;
+  f->nitems = 0;
+  f->evidence = EV_COUNTS;
+  uint64_t end;
+  if (c->info.cls == SLOT_VALID
+      && (end = count_end (rule, f->contents_off, c)) >= c->next
+      && lands (in, end, 0))
+    {
+      r = by_cut (in, f, end, EV_CONTENTS);
+      if (r != 0 || f->status != FRAMED)
+        return r;
+    }
+  if (m->info.cls == SLOT_VALID && rule.to == TO_DATA
+      && (end = count_end (rule, f->off, m)) >= c->next
+      && lands (in, end, 0))
+    {
+      r = by_cut (in, f, end, EV_MESSAGE);
+      if (r != 0 || f->status != FRAMED)
+        return r;
+    }
+  return by_scan (in, f);
+}
+
+int
+frame_message (struct input *in, uint64_t off, struct rule rule,
+               struct frame *f)
+{
+  f->off = off;
+  f->nitems = 0;
+  f->status = FRAMED;
+  f->reason = WHY_NONE;
+  f->evidence = EV_COUNTS;
+  f->why_item = 0;
+  memset (&f->cslot, 0, sizeof f->cslot);
+
+  struct line ln;
+  enum line_kind kind;
+  int r = 0;
+  line_get (in, off, &ln);
+  if (read_slot (in, ln.next, &f->mslot, &f->reason, &f->status))
+    {
+      uint64_t p = f->mslot.next;
+      while (line_read (in, p, &ln, &kind) && kind != LINE_MESSAGE
+             && kind != LINE_CONTENTS)
+        p = ln.next;
+      if (!line_read (in, p, &ln, &kind))
+        fail (f, CUT_SHORT, WHY_NO_CONTENTS, LEVEL_CONTENTS, 0);
+      else if (kind == LINE_MESSAGE)
+        fail (f, UNFRAMED, WHY_NO_CONTENTS, LEVEL_CONTENTS, 0);
+      else
+        {
+          f->contents_off = p;
+          if (read_slot (in, ln.next, &f->cslot, &f->reason, &f->status))
+            r = frame_contents (in, rule, f);
+          else
+            f->why_level = LEVEL_CONTENTS;
+        }
+    }
+  else
+    f->why_level = LEVEL_MESSAGE;
+  if (r < 0)
+    return -1;
+  if (f->status == FRAMED)
+    f->end = message_end (in, f->contents_end);
+  else
+    {
+      line_get (in, off, &ln);
+      f->end = next_message_line (in, ln.next);
+    }
+  return 0;
+}
+
+void
+frame_free (struct frame *f)
+{
+  free (f->items);
+  f->items = NULL;
+  f->items_cap = 0;
+}

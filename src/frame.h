@@ -1,0 +1,88 @@
+/* Framing: where one message's lines, slots and item data are, found from
+   the best evidence the message offers (FORMAT.md, "Framing a message").  */
+#ifndef CCFIX_FRAME_H
+#define CCFIX_FRAME_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "input.h"
+#include "slot.h"
+
+enum count_from { FROM_SLOT, FROM_KEYWORD };
+enum count_to { TO_DATA, TO_NEXT };
+
+struct rule
+{
+  enum count_from from;
+  enum count_to to;
+};
+
+/* A slot on the input: its bytes are [off, off + info.width), its EOL
+   [off + info.width, next).  */
+struct fslot
+{
+  uint64_t off, next;
+  struct slot_info info;
+};
+
+struct fitem
+{
+  uint64_t off;              /* the item line */
+  struct fslot slot;
+  uint64_t data_len;         /* the data is [slot.next, slot.next + data_len) */
+};
+
+/* What framed the message, most trusted first.  */
+enum evidence { EV_COUNTS, EV_CONTENTS, EV_MESSAGE, EV_SCAN };
+
+enum frame_status { FRAMED, UNFRAMED, CUT_SHORT };
+
+enum frame_reason
+{
+  WHY_NONE,
+  WHY_NO_CONTENTS,         /* a Message: line or the end came first */
+  WHY_MISSING_SLOT,        /* a count line is missing: a keyword instead */
+  WHY_NO_ITEM,             /* the contents hold no item line where one
+                              should start */
+  WHY_TIE,                 /* two best cuts score the same */
+  WHY_TOO_MANY,            /* too many item lines to weigh */
+  WHY_PAST_END             /* a valid count runs past the end (CUT_SHORT) */
+};
+
+/* Which count a finding is about.  */
+enum level { LEVEL_MESSAGE, LEVEL_CONTENTS, LEVEL_ITEM };
+
+struct frame
+{
+  uint64_t off;              /* the Message: line */
+  struct fslot mslot;
+  uint64_t contents_off;     /* the Contents: line */
+  struct fslot cslot;        /* items start at cslot.next */
+  struct fitem *items;
+  size_t nitems, items_cap;
+  uint64_t contents_end;     /* after the last item's data */
+  uint64_t end;              /* where the next message (or the tail) starts */
+
+  enum frame_status status;
+  enum frame_reason reason;
+  enum level why_level;      /* the count a reason is about */
+  size_t why_item;           /* 1-based, for LEVEL_ITEM */
+  enum evidence evidence;
+};
+
+/* Where a stream's messages end: its size, less a final 0x1A.  */
+uint64_t stream_end (struct input *in);
+
+/* Frame the message whose Message: line starts at OFF.  Returns -1 when
+   out of memory, else 0 with F filled in, F->status saying whether it
+   framed.  F->items is reused from call to call.  */
+int frame_message (struct input *in, uint64_t off, struct rule rule,
+                   struct frame *f);
+
+/* The first Message: line at a line start at or after OFF, or the end of
+   the stream.  */
+uint64_t next_message_line (struct input *in, uint64_t off);
+
+void frame_free (struct frame *f);
+
+#endif

@@ -1,0 +1,256 @@
+/* Input: buffered reads, look-ahead and spill.  */
+#include <config.h>
+#include "input.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Below this much free room the buffer is compacted (or spilled) before a
+   read, so that reads stay large.  */
+#define READ_MIN ((size_t) 256 * 1024)
+#define CACHE_CAP ((size_t) 256 * 1024)
+
+int
+input_open (struct input *in, int fd, const char *name, size_t mem_cap)
+{
+  memset (in, 0, sizeof *in);
+  in->fd = fd;
+  in->name = name;
+  in->spill_fd = -1;
+  if (mem_cap < 2 * READ_MIN)
+    mem_cap = 2 * READ_MIN;
+  in->mem_cap = mem_cap;
+  in->mem = malloc (mem_cap);
+  in->cache_cap = CACHE_CAP;
+  in->cache = malloc (CACHE_CAP);
+  if (!in->mem || !in->cache)
+    {
+      free (in->mem);
+      free (in->cache);
+      errno = ENOMEM;
+      return -1;
+    }
+  return 0;
+}
+
+void
+input_close (struct input *in)
+{
+  free (in->mem);
+  free (in->cache);
+  if (in->spill_fd >= 0)
+    close (in->spill_fd);
+  in->mem = in->cache = NULL;
+  in->spill_fd = -1;
+}
+
+static void
+fail (struct input *in, const char *what)
+{
+  if (!in->err)
+    {
+      in->err = errno ? errno : EIO;
+      in->err_what = what;
+    }
+  in->eof = 1;
+}
+
+/* The spill file is unlinked at once, so that no exit path leaves it
+   behind.  */
+static int
+spill_create (struct input *in)
+{
+  const char *dir = getenv ("TMPDIR");
+  if (!dir || !*dir)
+    dir = "/tmp";
+  size_t n = strlen (dir) + sizeof "/ccfix.XXXXXX";
+  char *path = malloc (n);
+  if (!path)
+    return -1;
+  snprintf (path, n, "%s/ccfix.XXXXXX", dir);
+  int fd = mkstemp (path);
+  if (fd >= 0)
+    unlink (path);
+  free (path);
+  if (fd < 0)
+    return -1;
+  in->spill_fd = fd;
+  in->spill_off = in->mem_off;
+  return 0;
+}
+
+/* Move the first N bytes of memory to the end of the spill file.  */
+static int
+spill (struct input *in, size_t n)
+{
+  if (in->spill_fd < 0 && spill_create (in) < 0)
+    return -1;
+  uint64_t pos = in->mem_off - in->spill_off;
+  for (size_t done = 0; done < n;)
+    {
+      ssize_t w = pwrite (in->spill_fd, in->mem + done, n - done,
+                          (off_t) (pos + done));
+      if (w < 0)
+        {
+          if (errno == EINTR)
+            continue;
+          return -1;
+        }
+      done += (size_t) w;
+    }
+  in->spilled += n;
+  memmove (in->mem, in->mem + n, in->mem_len - n);
+  in->mem_off += n;
+  in->mem_len -= n;
+  return 0;
+}
+
+/* Make room for a large read: drop what is released, then spill the older
+   half of what is still kept.  */
+static int
+make_room (struct input *in)
+{
+  if (in->mem_cap - in->mem_len >= READ_MIN)
+    return 0;
+  if (in->keep > in->mem_off)
+    {
+      uint64_t gone = in->keep - in->mem_off;
+      size_t drop = gone < in->mem_len ? (size_t) gone : in->mem_len;
+      memmove (in->mem, in->mem + drop, in->mem_len - drop);
+      in->mem_off += drop;
+      in->mem_len -= drop;
+    }
+  if (in->mem_cap - in->mem_len >= READ_MIN)
+    return 0;
+  return spill (in, in->mem_len - in->mem_cap / 2);
+}
+
+static void
+fill (struct input *in)
+{
+  if (in->eof)
+    return;
+  if (make_room (in) < 0)
+    {
+      fail (in, "cannot spill look-ahead to a temporary file");
+      return;
+    }
+  for (;;)
+    {
+      ssize_t r = read (in->fd, in->mem + in->mem_len,
+                        in->mem_cap - in->mem_len);
+      if (r > 0)
+        {
+          in->mem_len += (size_t) r;
+          return;
+        }
+      if (r == 0)
+        {
+          in->eof = 1;
+          return;
+        }
+      if (errno != EINTR)
+        {
+          fail (in, "read error");
+          return;
+        }
+    }
+}
+
+static const unsigned char *
+from_spill (struct input *in, uint64_t off, size_t *avail)
+{
+  if (!(off >= in->cache_off && off < in->cache_off + in->cache_len))
+    {
+      uint64_t left = in->mem_off - off;
+      size_t want = left < in->cache_cap ? (size_t) left : in->cache_cap;
+      ssize_t r;
+      do
+        r = pread (in->spill_fd, in->cache, want,
+                   (off_t) (off - in->spill_off));
+      while (r < 0 && errno == EINTR);
+      if (r <= 0)
+        {
+          if (r == 0)
+            errno = EIO;
+          fail (in, "cannot read back the temporary file");
+          in->cache_len = 0;
+          return NULL;
+        }
+      in->cache_off = off;
+      in->cache_len = (size_t) r;
+    }
+  *avail = (size_t) (in->cache_off + in->cache_len - off);
+  return in->cache + (off - in->cache_off);
+}
+
+const unsigned char *
+input_at (struct input *in, uint64_t off, size_t *avail)
+{
+  if (off < in->mem_off)
+    return from_spill (in, off, avail);
+  while (off >= in->mem_off + in->mem_len)
+    {
+      if (in->eof)
+        return NULL;
+      fill (in);
+    }
+  *avail = (size_t) (in->mem_off + in->mem_len - off);
+  return in->mem + (off - in->mem_off);
+}
+
+int
+input_byte (struct input *in, uint64_t off)
+{
+  size_t avail;
+  const unsigned char *p = input_at (in, off, &avail);
+  return p ? *p : -1;
+}
+
+int
+input_at_end (struct input *in, uint64_t off)
+{
+  size_t avail;
+  return input_at (in, off, &avail) == NULL;
+}
+
+uint64_t
+input_find_lf (struct input *in, uint64_t off)
+{
+  for (;;)
+    {
+      size_t avail;
+      const unsigned char *p = input_at (in, off, &avail);
+      if (!p)
+        return off;
+      const unsigned char *lf = memchr (p, '\n', avail);
+      if (lf)
+        return off + (uint64_t) (lf - p);
+      off += avail;
+    }
+}
+
+uint64_t
+input_size (const struct input *in)
+{
+  return in->mem_off + in->mem_len;
+}
+
+void
+input_release (struct input *in, uint64_t off)
+{
+  if (off <= in->keep)
+    return;
+  in->keep = off;
+  /* Once nothing in the spill file is needed, start it afresh so that it
+     never holds more than one look-ahead.  */
+  if (in->spill_fd >= 0 && off >= in->mem_off && in->spill_off < in->mem_off)
+    {
+      if (ftruncate (in->spill_fd, 0) < 0)
+        fail (in, "cannot truncate the temporary file");
+      in->spill_off = in->mem_off;
+    }
+}

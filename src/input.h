@@ -1,0 +1,65 @@
+/* Input: one export stream as a tape of bytes addressed by 64-bit offsets.
+
+   Framing needs to look ahead (a message's count comes before the bytes it
+   counts, and the counting rule is learned before the first message is
+   written), so the bytes from the oldest one still needed onward are kept:
+   in memory up to a bound, the older ones in a temporary spill file beyond
+   it.  Memory use is flat whatever the size of a message or a stream.  */
+#ifndef CCFIX_INPUT_H
+#define CCFIX_INPUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct input
+{
+  int fd;
+  const char *name;            /* as given; "-" for standard input */
+
+  unsigned char *mem;          /* holds [mem_off, mem_off + mem_len) */
+  size_t mem_cap;
+  uint64_t mem_off;
+  size_t mem_len;
+
+  int spill_fd;                /* holds [spill_off, mem_off), or -1 */
+  uint64_t spill_off;
+
+  unsigned char *cache;        /* a window read back from the spill file */
+  size_t cache_cap;
+  uint64_t cache_off;
+  size_t cache_len;
+
+  uint64_t keep;               /* bytes before this are no longer needed */
+  uint64_t spilled;            /* bytes ever written to the spill file */
+  int eof;                     /* the end of the input has been read */
+  int err;                     /* errno of a failed read or spill, or 0 */
+  const char *err_what;        /* what failed: "read", "spill" */
+};
+
+/* MEM_CAP bytes of look-ahead stay in memory; more go to a spill file
+   under $TMPDIR.  Returns -1 with errno set when no memory is left.  */
+int input_open (struct input *in, int fd, const char *name, size_t mem_cap);
+void input_close (struct input *in);
+
+/* The bytes at OFF: a pointer to *AVAIL >= 1 contiguous bytes, valid until
+   the next call on IN; NULL at the end of the input or on an error
+   (in->err tells which).  OFF must not be below the kept offset.  */
+const unsigned char *input_at (struct input *in, uint64_t off, size_t *avail);
+
+/* The byte at OFF, or -1 at the end (or on an error).  */
+int input_byte (struct input *in, uint64_t off);
+
+/* Nonzero when OFF is at or past the end of the input.  */
+int input_at_end (struct input *in, uint64_t off);
+
+/* The offset of the first LF at or after OFF, or of the end of the input
+   when there is none.  */
+uint64_t input_find_lf (struct input *in, uint64_t off);
+
+/* The total size, known only once the end has been read.  */
+uint64_t input_size (const struct input *in);
+
+/* Nothing before OFF will be asked for again.  */
+void input_release (struct input *in, uint64_t off);
+
+#endif

@@ -1,0 +1,187 @@
+/* Lines and keywords.  */
+#include <config.h>
+#include "lines.h"
+
+#include <string.h>
+
+static const char message_kw[] = "Message:";
+static const char contents_kw[] = "Contents:";
+static const char item_kw[] = " item:";
+
+void
+kw_scan_init (struct kw_scan *k)
+{
+  memset (k, 0, sizeof *k);
+  k->msg = k->cont = 1;
+}
+
+static int
+is_letter (unsigned char c)
+{
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+
+int
+kw_scan_feed (struct kw_scan *k, const unsigned char *p, size_t n)
+{
+  for (size_t i = 0; i < n; i++, k->len++)
+    {
+      unsigned char c = p[i];
+      if (k->msg)
+        k->msg = k->len < sizeof message_kw - 1
+                 ? c == (unsigned char) message_kw[k->len] : c == ' ';
+      if (k->cont)
+        k->cont = k->len < sizeof contents_kw - 1
+                  ? c == (unsigned char) contents_kw[k->len] : c == ' ';
+      switch (k->item)
+        {
+        case 0:
+          if (is_letter (c))
+            break;
+          k->item = k->len > 0 && c == ' ' ? 1 : 3;
+          k->item_k = 1;
+          break;
+        case 1:
+          if (c != (unsigned char) item_kw[k->item_k])
+            k->item = 3;
+          else if (++k->item_k == sizeof item_kw - 1)
+            k->item = 2;
+          break;
+        case 2:
+          /* "Text item:" must be followed by the end or a space.  */
+          k->item = c == ' ' ? 4 : 3;
+          break;
+        default:
+          break;
+        }
+      if (!k->msg && !k->cont && k->item >= 3)
+        {
+          k->len += n - i;
+          return 0;
+        }
+    }
+  return 1;
+}
+
+enum line_kind
+kw_scan_end (const struct kw_scan *k)
+{
+  if (k->len == 0)
+    return LINE_BLANK;
+  if (k->msg && k->len >= sizeof message_kw - 1)
+    return LINE_MESSAGE;
+  if (k->cont && k->len >= sizeof contents_kw - 1)
+    return LINE_CONTENTS;
+  if (k->item == 2 || k->item == 4)
+    return LINE_ITEM;
+  return LINE_OTHER;
+}
+
+enum line_kind
+kw_classify (const unsigned char *p, size_t n)
+{
+  struct kw_scan k;
+  kw_scan_init (&k);
+  kw_scan_feed (&k, p, n);
+  return kw_scan_end (&k);
+}
+
+int
+line_get (struct input *in, uint64_t off, struct line *ln)
+{
+  if (input_at_end (in, off))
+    return 0;
+  uint64_t lf = input_find_lf (in, off);
+  ln->off = off;
+  if (input_byte (in, lf) != '\n')
+    {
+      ln->end = ln->next = lf;
+      return 1;
+    }
+  ln->next = lf + 1;
+  ln->end = lf > off && input_byte (in, lf - 1) == '\r' ? lf - 1 : lf;
+  return 1;
+}
+
+enum line_kind
+line_kind (struct input *in, const struct line *ln)
+{
+  if (ln->next == ln->end)
+    return LINE_OTHER;
+  struct kw_scan k;
+  kw_scan_init (&k);
+  for (uint64_t off = ln->off; off < ln->end;)
+    {
+      size_t avail;
+      const unsigned char *p = input_at (in, off, &avail);
+      if (!p)
+        break;
+      if (avail > ln->end - off)
+        avail = (size_t) (ln->end - off);
+      if (!kw_scan_feed (&k, p, avail))
+        break;
+      off += avail;
+    }
+  return kw_scan_end (&k);
+}
+
+int
+line_read (struct input *in, uint64_t off, struct line *ln,
+           enum line_kind *kind)
+{
+  if (!line_get (in, off, ln))
+    return 0;
+  *kind = line_kind (in, ln);
+  return 1;
+}
+
+uint64_t
+skip_blank_lines (struct input *in, uint64_t off)
+{
+  struct line ln;
+  enum line_kind kind;
+  while (line_read (in, off, &ln, &kind) && kind == LINE_BLANK)
+    off = ln.next;
+  return off;
+}
+
+/* Eight bytes at a time: a line count must not cost more than the copy.  */
+static uint64_t
+count_lf_mem (const unsigned char *p, size_t n)
+{
+  uint64_t count = 0;
+  size_t i = 0;
+  const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+  const uint64_t lfs = ones * '\n';
+  for (; i + 8 <= n; i += 8)
+    {
+      uint64_t w;
+      memcpy (&w, p + i, 8);
+      w ^= lfs;
+      /* A byte is zero exactly where it was an LF; this form has no false
+         positives, unlike the classic haszero trick.  */
+      uint64_t z = ~(((w & ~highs) + ~highs) | w | ~highs);
+      count += (uint64_t) __builtin_popcountll (z);
+    }
+  for (; i < n; i++)
+    count += p[i] == '\n';
+  return count;
+}
+
+uint64_t
+count_lf (struct input *in, uint64_t from, uint64_t to)
+{
+  uint64_t count = 0;
+  while (from < to)
+    {
+      size_t avail;
+      const unsigned char *p = input_at (in, from, &avail);
+      if (!p)
+        break;
+      if (avail > to - from)
+        avail = (size_t) (to - from);
+      count += count_lf_mem (p, avail);
+      from += avail;
+    }
+  return count;
+}

@@ -1,0 +1,51 @@
+/* Lines and keywords: where lines start and end on the input, and which
+   of them are Message:, Contents: and item lines.  */
+#ifndef CCFIX_LINES_H
+#define CCFIX_LINES_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "input.h"
+
+enum line_kind { LINE_OTHER, LINE_BLANK, LINE_MESSAGE, LINE_CONTENTS,
+                 LINE_ITEM };
+
+/* A line from OFF: its bytes are [off, end), its EOL [end, next).  A last
+   line without an EOL has end == next.  */
+struct line
+{
+  uint64_t off, end, next;
+};
+
+/* Keyword recognition as the bytes of a line go by (without its EOL).  */
+struct kw_scan
+{
+  uint64_t len;
+  unsigned char msg, cont;  /* "Message:" / "Contents:" still possible */
+  unsigned char item;       /* 0 letters, 1 in " item:", 2 seen it,
+                               3 not an item line, 4 an item line */
+  unsigned char item_k;     /* bytes of " item:" matched */
+};
+
+void kw_scan_init (struct kw_scan *k);
+/* Returns 0 once the kind cannot change any more.  */
+int kw_scan_feed (struct kw_scan *k, const unsigned char *p, size_t n);
+enum line_kind kw_scan_end (const struct kw_scan *k);
+/* The kind of a whole line's bytes (EOL excluded) that has an EOL.  */
+enum line_kind kw_classify (const unsigned char *p, size_t n);
+
+/* The line at OFF; 0 when OFF is at the end of the input.  */
+int line_get (struct input *in, uint64_t off, struct line *ln);
+/* The kind of LN; a line without an EOL is never a keyword or blank.  */
+enum line_kind line_kind (struct input *in, const struct line *ln);
+/* Both at once: 0 at the end of the input.  */
+int line_read (struct input *in, uint64_t off, struct line *ln,
+               enum line_kind *kind);
+
+/* Past any blank lines from OFF.  */
+uint64_t skip_blank_lines (struct input *in, uint64_t off);
+
+/* Count the LF bytes in [FROM, TO).  */
+uint64_t count_lf (struct input *in, uint64_t from, uint64_t to);
+
+#endif

@@ -1,0 +1,32 @@
+/* Output: the repaired stream, byte for byte, through one buffer.  */
+#ifndef CCFIX_OUTPUT_H
+#define CCFIX_OUTPUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "input.h"
+#include "slot.h"
+
+struct output
+{
+  int fd;                      /* -1: count the bytes, write nothing */
+  unsigned char *buf;
+  size_t len, cap;
+  uint64_t bytes;              /* bytes written (or that would be) */
+  int err;                     /* errno of the first failed write, or 0 */
+};
+
+int output_open (struct output *out, int fd);
+/* Write what is buffered; -1 when a write has failed.  */
+int output_flush (struct output *out);
+void output_close (struct output *out);
+
+void output_bytes (struct output *out, const unsigned char *p, size_t n);
+/* Copy [FROM, TO) of the input unchanged.  */
+void output_copy (struct output *out, struct input *in, uint64_t from,
+                  uint64_t to);
+/* Write VALUE as a slot of WIDTH bytes in STYLE.  */
+void output_slot (struct output *out, uint64_t value, uint64_t width,
+                  enum slot_style style);
+
+#endif

@@ -1,0 +1,252 @@
+/* Repairing one input.  */
+#include <config.h>
+#include "repair.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "frame.h"
+#include "lines.h"
+#include "rules.h"
+
+void
+settings_default (struct settings *s)
+{
+  memset (s, 0, sizeof *s);
+  s->from = s->to = s->pad = RULE_AUTO;
+  s->mem_cap = (size_t) 8 << 20;
+  s->learn_bound = (uint64_t) 64 << 20;
+}
+
+struct run
+{
+  struct input in;
+  struct output *out;
+  const struct settings *s;
+  struct stats *st;
+  struct frame f;
+  struct recount rc;
+  enum slot_style style;
+  uint64_t line;               /* of the message being repaired */
+  uint64_t number;
+};
+
+/* Messages run up to the end of the stream or a final 0x1A.  */
+static int
+more_messages (struct input *in, uint64_t off)
+{
+  int c = input_byte (in, off);
+  return c >= 0 && !(c == 0x1A && input_at_end (in, off + 1));
+}
+
+/* Read ahead, framing messages with the rule as far as it is forced, until
+   the end or the look-ahead bound; nothing is released meanwhile, so the
+   repair starts again from FIRST.  */
+static int
+learn (struct run *r, uint64_t first)
+{
+  struct learner l = { 0 };
+  struct rule provisional = learned_rule (&l, r->s->from, r->s->to);
+  uint64_t off = first;
+  while (more_messages (&r->in, off))
+    {
+      if (off - first >= r->s->learn_bound)
+        {
+          r->st->bounded = 1;
+          break;
+        }
+      if (frame_message (&r->in, off, provisional, &r->f) < 0
+          || learn_message (&l, &r->f) < 0)
+        return -1;
+      r->st->held++;
+      off = r->f.end;
+    }
+  r->st->rule = learned_rule (&l, r->s->from, r->s->to);
+  r->st->evidence = l.evidence;
+  r->st->rule_source = r->s->from != RULE_AUTO && r->s->to != RULE_AUTO
+                       ? "forced" : l.evidence ? "learned" : "default";
+  r->style = r->s->pad != RULE_AUTO ? (enum slot_style) r->s->pad
+             : learned_style (&l);
+  r->st->style = (int) r->style;
+  return 0;
+}
+
+static const char *
+reason_text (const struct frame *f, char *buf, size_t n)
+{
+  const char *level = level_name (f->why_level);
+  switch (f->reason)
+    {
+    case WHY_NO_CONTENTS:
+      return f->status == CUT_SHORT ? "cut short: the input ends before "
+             "its Contents: line" : "no Contents: line";
+    case WHY_MISSING_SLOT:
+      if (f->why_level == LEVEL_ITEM)
+        snprintf (buf, n, "item %zu has no count line", f->why_item);
+      else
+        snprintf (buf, n, "no %s count line", level);
+      return buf;
+    case WHY_NO_ITEM:
+      snprintf (buf, n, "no item line where item %zu should start",
+                f->why_item);
+      return buf;
+    case WHY_TIE:
+      return "two ways of cutting the contents into items score the same";
+    case WHY_TOO_MANY:
+      return "too many item lines in the contents to weigh";
+    case WHY_PAST_END:
+      if (f->why_level == LEVEL_ITEM)
+        snprintf (buf, n, "cut short: item %zu %s", f->why_item,
+                  f->why_item ? "runs past the end of the input" : "");
+      else
+        snprintf (buf, n, "cut short: the %s count runs past the end of "
+                  "the input", level);
+      return buf;
+    default:
+      return "cannot be framed";
+    }
+}
+
+static void
+report_repair (struct run *r, enum level level, size_t item,
+               const struct fslot *s, const struct count *c)
+{
+  static const int class_index[] = { 2, 0, 1 };   /* by enum slot_class */
+  r->st->repairs[level][class_index[s->info.cls]]++;
+  char what[64];
+  if (level == LEVEL_ITEM)
+    snprintf (what, sizeof what, "item %zu", item);
+  else
+    snprintf (what, sizeof what, "%s", level_name (level));
+  char was[32] = "";
+  if (s->info.cls == SLOT_VALID)
+    snprintf (was, sizeof was, " (%" PRIu64 ")", s->info.value);
+  report_finding (r->s->quiet, r->in.name, r->line, r->number,
+                  "%s count %s%s, %s %" PRIu64 "%s", what,
+                  count_class_name (s), was,
+                  r->s->check ? "should be" : "now", c->value,
+                  r->f.evidence == EV_SCAN ? " (found by scan)" : "");
+}
+
+/* Write the framed message, its changed slots rewritten.  Returns how many
+   changed.  */
+static int
+write_framed (struct run *r)
+{
+  const struct frame *f = &r->f;
+  const struct fslot *slots[2] = { &f->mslot, &f->cslot };
+  const struct count *counts[2] = { &r->rc.msg, &r->rc.contents };
+  uint64_t pos = f->off;
+  int changed = 0;
+  for (size_t k = 0; k < 2 + f->nitems; k++)
+    {
+      const struct fslot *s = k < 2 ? slots[k] : &f->items[k - 2].slot;
+      const struct count *c = k < 2 ? counts[k] : &r->rc.items[k - 2];
+      if (!c->change)
+        continue;
+      output_copy (r->out, &r->in, pos, s->off);
+      output_slot (r->out, c->value, c->width, r->style);
+      pos = s->off + s->info.width;
+      report_repair (r, k < 2 ? (enum level) k : LEVEL_ITEM, k - 1, s, c);
+      changed++;
+    }
+  output_copy (r->out, &r->in, pos, f->end);
+  return changed;
+}
+
+/* Frame, recount and write the message at OFF.  Returns 1 when it had to
+   be passed through, -1 when out of memory.  */
+static int
+repair_message (struct run *r, uint64_t off)
+{
+  if (frame_message (&r->in, off, r->st->rule, &r->f) < 0)
+    return -1;
+  r->st->messages++;
+  if (r->f.status != FRAMED)
+    {
+      char buf[128];
+      r->st->passed++;
+      report_finding (r->s->quiet, r->in.name, r->line, r->number,
+                      "%s; passed through unchanged",
+                      reason_text (&r->f, buf, sizeof buf));
+      output_copy (r->out, &r->in, off, r->f.end);
+      return 1;
+    }
+  if (recount_message (&r->f, r->st->rule, &r->rc) < 0)
+    return -1;
+  if (write_framed (r))
+    {
+      r->st->repaired++;
+      r->st->scanned += r->f.evidence == EV_SCAN;
+    }
+  return 0;
+}
+
+int
+repair_stream (int fd, const char *name, struct output *out,
+               const struct settings *s, struct stats *st)
+{
+  struct run r = { .out = out, .s = s, .st = st };
+  memset (st, 0, sizeof *st);
+  uint64_t out_start = out->bytes;
+  if (input_open (&r.in, fd, name, s->mem_cap) < 0)
+    {
+      report_error (name, errno);
+      return EXIT_TROUBLE;
+    }
+  int status = EXIT_REPAIRED, nomem = 0;
+  uint64_t first = next_message_line (&r.in, 0);
+  if (learn (&r, first) < 0)
+    nomem = 1;
+  r.line = 1 + count_lf (&r.in, 0, first);
+  if (first > 0 && !nomem)
+    {
+      st->preamble_lines = r.line - 1 + (input_byte (&r.in, first - 1) != '\n');
+      report_warning (s->quiet, name, 1, "%" PRIu64 " lines %s passed "
+                      "through unchanged", st->preamble_lines,
+                      more_messages (&r.in, first)
+                      ? "before the first Message: line" : "and no Message: line");
+      output_copy (out, &r.in, 0, first);
+    }
+  uint64_t off = first;
+  while (!nomem && !out->err && more_messages (&r.in, off))
+    {
+      r.number++;
+      int m = repair_message (&r, off);
+      if (m < 0)
+        nomem = 1;
+      else if (m > 0)
+        status = EXIT_UNREPAIRED;
+      r.line += count_lf (&r.in, off, r.f.end);
+      off = r.f.end;
+      input_release (&r.in, off);
+    }
+  if (!nomem)
+    {
+      /* The tail: a final 0x1A, or what follows an input error.  */
+      stream_end (&r.in);
+      output_copy (out, &r.in, off, input_size (&r.in));
+    }
+  st->bytes_in = input_size (&r.in);
+  st->bytes_out = out->bytes - out_start;
+  if (s->check && (st->repaired || st->passed))
+    status = EXIT_UNREPAIRED;
+  if (nomem)
+    {
+      report_error (name, ENOMEM);
+      status = EXIT_TROUBLE;
+    }
+  else if (r.in.err)
+    {
+      char what[512];
+      snprintf (what, sizeof what, "%s: %s", name, r.in.err_what);
+      report_error (what, r.in.err);
+      status = EXIT_TROUBLE;
+    }
+  frame_free (&r.f);
+  recount_free (&r.rc);
+  input_close (&r.in);
+  return status;
+}

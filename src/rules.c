@@ -1,0 +1,316 @@
+/* The rules.  */
+#include <config.h>
+#include "rules.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* A count that does not include its own slot: it keeps its slot when
+   right, else takes the slot's width when the digits fit.  */
+static struct count
+settle (const struct fslot *s, uint64_t value)
+{
+  struct count c = { value, s->info.width, 0 };
+  if (s->info.cls == SLOT_VALID && s->info.value == value)
+    return c;
+  c.change = 1;
+  c.width = slot_new_width (s->info.width, value);
+  return c;
+}
+
+/* A self-inclusive count: BASE plus its own slot line, whose length
+   depends on the digits written into it.  */
+static struct count
+settle_self (const struct fslot *s, uint64_t base)
+{
+  uint64_t w = s->info.width, eol = s->next - s->off - w;
+  struct count c = { base + w + eol, w, 0 };
+  if (s->info.cls == SLOT_VALID && s->info.value == c.value)
+    return c;
+  c.change = 1;
+  if (slot_digits (c.value) <= w)
+    return c;
+  /* Too narrow: the fewest digits that count themselves.  digits(base+d)
+     - d falls by at most one per step, from >= 0 to < 0, so some d hits
+     zero exactly.  */
+  for (uint64_t d = 1;; d++)
+    if (slot_digits (base + d + eol) == d)
+      {
+        c.value = base + d + eol;
+        c.width = d;
+        return c;
+      }
+}
+
+int
+recount_message (const struct frame *f, struct rule rule, struct recount *rc)
+{
+  if (f->nitems > rc->cap)
+    {
+      struct count *p = realloc (rc->items, f->nitems * sizeof *p);
+      if (!p)
+        return -1;
+      rc->items = p;
+      rc->cap = f->nitems;
+    }
+  uint64_t grown = 0;          /* bytes that widened slots add */
+  for (size_t i = 0; i < f->nitems; i++)
+    {
+      rc->items[i] = settle (&f->items[i].slot, f->items[i].data_len);
+      grown += rc->items[i].width - f->items[i].slot.info.width;
+    }
+
+  uint64_t contents = f->contents_end - f->cslot.next + grown;
+  rc->contents = rule.from == FROM_SLOT
+                 ? settle (&f->cslot, contents)
+                 : settle_self (&f->cslot,
+                                f->cslot.off - f->contents_off + contents);
+  grown += rc->contents.width - f->cslot.info.width;
+
+  uint64_t to = rule.to == TO_DATA ? f->contents_end : f->end;
+  uint64_t message = to - f->mslot.next + grown;
+  rc->msg = rule.from == FROM_SLOT
+            ? settle (&f->mslot, message)
+            : settle_self (&f->mslot, f->mslot.off - f->off + message);
+  return 0;
+}
+
+void
+recount_free (struct recount *rc)
+{
+  free (rc->items);
+  rc->items = NULL;
+  rc->cap = 0;
+}
+
+const char *
+count_class_name (const struct fslot *s)
+{
+  return s->info.cls == SLOT_VALID ? "wrong" : slot_class_name (s->info.cls);
+}
+
+unsigned
+rule_index (struct rule r)
+{
+  return (unsigned) r.from * 2 + (unsigned) r.to;
+}
+
+struct rule
+rule_from_index (unsigned i)
+{
+  struct rule r = { (enum count_from) (i / 2), (enum count_to) (i % 2) };
+  return r;
+}
+
+const char *
+rule_name (struct rule r)
+{
+  static const char *const names[] = { "slot/data", "slot/next",
+                                       "keyword/data", "keyword/next" };
+  return names[rule_index (r)];
+}
+
+static void
+learn_slot (struct learner *l, const struct fslot *s)
+{
+  if (s->info.cls == SLOT_VALID && s->info.padded)
+    l->style[s->info.style]++;
+}
+
+/* The rules (as a bit set by rule_index) under which the valid contents
+   count (CONTENTS) or message count (MESSAGE) of F is right.  */
+static int
+explaining (const struct frame *f, struct recount *rc, int *contents,
+            int *message)
+{
+  *contents = *message = 0;
+  for (unsigned i = 0; i < 4; i++)
+    {
+      if (recount_message (f, rule_from_index (i), rc) < 0)
+        return -1;
+      if (f->cslot.info.cls == SLOT_VALID && !rc->contents.change)
+        *contents |= 1 << i;
+      if (f->mslot.info.cls == SLOT_VALID && !rc->msg.change)
+        *message |= 1 << i;
+    }
+  return 0;
+}
+
+int
+learn_message (struct learner *l, const struct frame *f)
+{
+  if (f->status != FRAMED)
+    return 0;
+  learn_slot (l, &f->mslot);
+  learn_slot (l, &f->cslot);
+  for (size_t i = 0; i < f->nitems; i++)
+    learn_slot (l, &f->items[i].slot);
+  /* Only item counts that land make the counts that enclose them
+     evidence: any other framing could have been bent to fit them.  */
+  if (f->evidence != EV_COUNTS)
+    return 0;
+
+  struct recount rc = { 0 };
+  int contents, message;
+  int r = explaining (f, &rc, &contents, &message);
+  recount_free (&rc);
+  if (r < 0)
+    return -1;
+  /* A clean message votes for the rules that explain all its counts; one
+     whose message count is damaged still tells count-from by its contents
+     count, and one whose contents count is damaged votes by its message
+     count alone (QUIRKS: partial evidence).  */
+  int set = contents && message ? contents & message
+            : contents ? contents : message;
+  if (!set)
+    return 0;
+  l->evidence++;
+  for (unsigned i = 0; i < 4; i++)
+    if (set & (1 << i))
+      l->votes[i]++;
+  return 0;
+}
+
+struct rule
+learned_rule (const struct learner *l, int from, int to)
+{
+  unsigned best = 4;
+  for (unsigned i = 0; i < 4; i++)
+    {
+      struct rule r = rule_from_index (i);
+      if ((from != RULE_AUTO && (int) r.from != from)
+          || (to != RULE_AUTO && (int) r.to != to))
+        continue;
+      if (best == 4 || l->votes[i] > l->votes[best])
+        best = i;
+    }
+  return rule_from_index (best);
+}
+
+enum slot_style
+learned_style (const struct learner *l)
+{
+  enum slot_style best = STYLE_LEAD_SPACES;
+  for (int s = 1; s < STYLE_COUNT; s++)
+    if (l->style[s] > l->style[best])
+      best = (enum slot_style) s;
+  return best;
+}
+
+/* Best cut, by dynamic programming from the last candidate back.  */
+
+struct cut_best
+{
+  int64_t score;
+  uint64_t items;
+  unsigned ways;               /* optimal cuts that reach it, capped at 2 */
+  size_t next;                 /* the next chosen candidate, n for the end */
+  int ok;
+};
+
+static void
+consider (struct cut_best *b, int64_t score, uint64_t items, unsigned ways,
+          size_t next)
+{
+  if (!b->ok || score > b->score || (score == b->score && items > b->items))
+    {
+      b->ok = 1;
+      b->score = score;
+      b->items = items;
+      b->ways = ways;
+      b->next = next;
+    }
+  else if (score == b->score && items == b->items)
+    b->ways = b->ways + ways > 2 ? 2 : b->ways + ways;
+}
+
+/* What a slot says of a cut that gives its item LEN bytes of data.  */
+static int
+slot_score (const struct slot_info *s, uint64_t len)
+{
+  switch (s->cls)
+    {
+    case SLOT_VALID:
+      return s->value == len ? 1 : -1;
+    case SLOT_INVALID:
+      return -1;
+    default:
+      return 0;
+    }
+}
+
+/* The first candidate at or after OFF (candidates are in offset order).  */
+static size_t
+first_at (const struct cut_cand *c, size_t n, uint64_t off)
+{
+  size_t lo = 0, hi = n;
+  while (lo < hi)
+    {
+      size_t mid = lo + (hi - lo) / 2;
+      if (c[mid].off < off)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo;
+}
+
+enum cut_result
+best_cut (const struct cut_cand *c, size_t n, uint64_t end, size_t *chosen,
+          size_t *nchosen)
+{
+  *nchosen = 0;
+  if (n == 0)
+    return CUT_NONE;
+  /* best[i]: the best way to cut from candidate i on; suf[i]: the best
+     of best[i..n-1].  */
+  struct cut_best *best = calloc (2 * n + 1, sizeof *best);
+  if (!best)
+    return CUT_NOMEM;
+  struct cut_best *suf = best + n;     /* suf[n] stays "none" */
+  for (size_t i = n; i-- > 0;)
+    {
+      struct cut_best *b = &best[i];
+      const struct cut_cand *ci = &c[i];
+      if (ci->data_off <= end)
+        consider (b, slot_score (&ci->slot, end - ci->data_off), 1, 1, n);
+      size_t j = first_at (c, n, ci->data_off);
+      const struct cut_best *s = &suf[j];
+      if (s->ok)
+        {
+          /* Every later candidate scores alike for a blank or invalid
+             slot, and for a valid one all but the one it lands on.  */
+          int base = ci->slot.cls == SLOT_BLANK ? 0 : -1;
+          consider (b, base + s->score, s->items + 1, s->ways, s->next);
+          if (ci->slot.cls == SLOT_VALID)
+            {
+              size_t k = first_at (c, n, ci->data_off + ci->slot.value);
+              if (k < n && c[k].off == ci->data_off + ci->slot.value
+                  && best[k].ok)
+                consider (b, 1 + best[k].score, best[k].items + 1,
+                          best[k].ways, k);
+            }
+        }
+      /* The suffix best remembers where its optimum starts, so that
+         "next" above can name the candidate to go to.  */
+      suf[i] = suf[i + 1];
+      if (b->ok)
+        {
+          struct cut_best here = *b;
+          here.next = i;
+          if (!suf[i].ok)
+            suf[i] = here;
+          else
+            consider (&suf[i], here.score, here.items, here.ways, i);
+        }
+    }
+  enum cut_result r = CUT_NONE;
+  if (best[0].ok)
+    {
+      r = best[0].ways > 1 ? CUT_TIE : CUT_OK;
+      for (size_t i = 0; i < n; i = best[i].next)
+        chosen[(*nchosen)++] = i;
+    }
+  free (best);
+  return r;
+}

@@ -71,7 +71,7 @@ read_slot (struct input *in, uint64_t off, struct fslot *s,
   if (!line_read (in, off, &ln, &kind) || ln.next == ln.end)
     {
       *status = CUT_SHORT;
-      *why = WHY_PAST_END;
+      *why = WHY_ENDS_EARLY;
       return 0;
     }
   if (kind != LINE_OTHER && kind != LINE_BLANK)
@@ -497,7 +497,7 @@ frame_message (struct input *in, uint64_t off, struct rule rule,
              && kind != LINE_CONTENTS)
         p = ln.next;
       if (!line_read (in, p, &ln, &kind))
-        fail (f, CUT_SHORT, WHY_NO_CONTENTS, LEVEL_CONTENTS, 0);
+        fail (f, CUT_SHORT, WHY_ENDS_EARLY, LEVEL_CONTENTS, 0);
       else if (kind == LINE_MESSAGE)
         fail (f, UNFRAMED, WHY_NO_CONTENTS, LEVEL_CONTENTS, 0);
       else

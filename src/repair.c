@@ -17,7 +17,7 @@ settings_default (struct settings *s)
   memset (s, 0, sizeof *s);
   s->from = s->to = s->pad = RULE_AUTO;
   s->mem_cap = (size_t) 8 << 20;
-  s->learn_bound = (uint64_t) 64 << 20;
+  s->learn_bound = (uint64_t) 4 << 20;
 }
 
 struct run
@@ -80,8 +80,9 @@ reason_text (const struct frame *f, char *buf, size_t n)
   switch (f->reason)
     {
     case WHY_NO_CONTENTS:
-      return f->status == CUT_SHORT ? "cut short: the input ends before "
-             "its Contents: line" : "no Contents: line";
+      return "no Contents: line before the next Message: line";
+    case WHY_ENDS_EARLY:
+      return "cut short: the input ends inside the message's lines";
     case WHY_MISSING_SLOT:
       if (f->why_level == LEVEL_ITEM)
         snprintf (buf, n, "item %zu has no count line", f->why_item);
@@ -98,8 +99,8 @@ reason_text (const struct frame *f, char *buf, size_t n)
       return "too many item lines in the contents to weigh";
     case WHY_PAST_END:
       if (f->why_level == LEVEL_ITEM)
-        snprintf (buf, n, "cut short: item %zu %s", f->why_item,
-                  f->why_item ? "runs past the end of the input" : "");
+        snprintf (buf, n, "cut short: the item %zu count runs past the end "
+                  "of the input", f->why_item);
       else
         snprintf (buf, n, "cut short: the %s count runs past the end of "
                   "the input", level);
@@ -221,7 +222,7 @@ repair_stream (int fd, const char *name, struct output *out,
         status = EXIT_UNREPAIRED;
       r.line += count_lf (&r.in, off, r.f.end);
       off = r.f.end;
-      input_release (&r.in, off);
+      input_release (&r.in, output_needs (out, &r.in, off));
     }
   if (!nomem)
     {
@@ -229,6 +230,8 @@ repair_stream (int fd, const char *name, struct output *out,
       stream_end (&r.in);
       output_copy (out, &r.in, off, input_size (&r.in));
     }
+  /* Queued input bytes must go before the input does.  */
+  output_flush (out);
   st->bytes_in = input_size (&r.in);
   st->bytes_out = out->bytes - out_start;
   if (s->check && (st->repaired || st->passed))

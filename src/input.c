@@ -12,6 +12,10 @@
    read, so that reads stay large.  */
 #define READ_MIN ((size_t) 256 * 1024)
 #define CACHE_CAP ((size_t) 256 * 1024)
+/* Reads no larger than this keep the bytes in cache between the read, the
+   framing and the line count that follow it.  */
+#define READ_MAX ((size_t) 256 * 1024)
+#define COMPACT_MAX ((uint64_t) 256 * 1024)
 
 int
 input_open (struct input *in, int fd, const char *name, size_t mem_cap)
@@ -113,7 +117,10 @@ spill (struct input *in, size_t n)
 static int
 make_room (struct input *in)
 {
-  if (in->mem_cap - in->mem_len >= READ_MIN)
+  uint64_t kept = in->mem_off + in->mem_len - in->keep;
+  /* Compacting early, while little is kept, makes reads reuse the start
+     of the buffer: the bytes stay in cache from read() to write().  */
+  if (in->mem_cap - in->mem_len >= READ_MIN && kept > COMPACT_MAX)
     return 0;
   if (in->keep > in->mem_off)
     {
@@ -140,8 +147,9 @@ fill (struct input *in)
     }
   for (;;)
     {
+      size_t room = in->mem_cap - in->mem_len;
       ssize_t r = read (in->fd, in->mem + in->mem_len,
-                        in->mem_cap - in->mem_len);
+                        room < READ_MAX ? room : READ_MAX);
       if (r > 0)
         {
           in->mem_len += (size_t) r;

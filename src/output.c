@@ -8,6 +8,9 @@
 #include <unistd.h>
 
 #define OUT_CAP ((size_t) 128 * 1024)
+/* A queued run is written once it is this long: large writes, and the
+   input never holds much on its behalf.  */
+#define RUN_MAX ((uint64_t) 256 * 1024)
 
 int
 output_open (struct output *out, int fd)
@@ -37,13 +40,42 @@ write_all (struct output *out, const unsigned char *p, size_t n)
     }
 }
 
+static void
+write_run (struct output *out)
+{
+  struct input *in = out->run_in;
+  uint64_t from = out->run_from, to = out->run_to;
+  out->run_in = NULL;
+  while (from < to && !out->err)
+    {
+      size_t avail;
+      const unsigned char *p = input_at (in, from, &avail);
+      if (!p)
+        return;
+      if (avail > to - from)
+        avail = (size_t) (to - from);
+      write_all (out, p, avail);
+      from += avail;
+    }
+}
+
 int
 output_flush (struct output *out)
 {
   if (out->fd >= 0)
-    write_all (out, out->buf, out->len);
+    {
+      if (out->run_in)
+        write_run (out);
+      write_all (out, out->buf, out->len);
+    }
   out->len = 0;
   return out->err ? -1 : 0;
+}
+
+uint64_t
+output_needs (const struct output *out, const struct input *in, uint64_t off)
+{
+  return out->run_in == in && out->run_from < off ? out->run_from : off;
 }
 
 void
@@ -59,16 +91,10 @@ output_bytes (struct output *out, const unsigned char *p, size_t n)
   out->bytes += n;
   if (out->fd < 0 || out->err)
     return;
+  if (out->run_in)
+    write_run (out);
   if (out->len + n > out->cap)
-    {
-      output_flush (out);
-      /* Large runs go straight from the input buffer: no second copy.  */
-      if (n >= out->cap)
-        {
-          write_all (out, p, n);
-          return;
-        }
-    }
+    output_flush (out);
   memcpy (out->buf + out->len, p, n);
   out->len += n;
 }
@@ -77,22 +103,20 @@ void
 output_copy (struct output *out, struct input *in, uint64_t from,
              uint64_t to)
 {
-  if (out->fd < 0)
+  out->bytes += to - from;
+  if (out->fd < 0 || out->err || from == to)
+    return;
+  if (out->run_in == in && out->run_to == from)
+    out->run_to = to;
+  else
     {
-      out->bytes += to - from;
-      return;
+      output_flush (out);
+      out->run_in = in;
+      out->run_from = from;
+      out->run_to = to;
     }
-  while (from < to && !out->err)
-    {
-      size_t avail;
-      const unsigned char *p = input_at (in, from, &avail);
-      if (!p)
-        return;
-      if (avail > to - from)
-        avail = (size_t) (to - from);
-      output_bytes (out, p, avail);
-      from += avail;
-    }
+  if (out->run_to - out->run_from >= RUN_MAX)
+    write_run (out);
 }
 
 void

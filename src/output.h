@@ -12,17 +12,26 @@ struct output
   int fd;                      /* -1: count the bytes, write nothing */
   unsigned char *buf;
   size_t len, cap;
+  /* Input bytes queued but not yet written: [run_from, run_to) of RUN_IN.
+     Unchanged runs go out straight from the input buffer, so most bytes
+     are copied once, by read(), as with cat.  Never both this and BUF.  */
+  struct input *run_in;
+  uint64_t run_from, run_to;
   uint64_t bytes;              /* bytes written (or that would be) */
   int err;                     /* errno of the first failed write, or 0 */
 };
 
 int output_open (struct output *out, int fd);
-/* Write what is buffered; -1 when a write has failed.  */
+/* Write what is buffered or queued; -1 when a write has failed.  */
 int output_flush (struct output *out);
+/* The first offset of IN that OUT still needs: OFF, or the start of the
+   input bytes it has queued.  The input must keep those.  */
+uint64_t output_needs (const struct output *out, const struct input *in,
+                       uint64_t off);
 void output_close (struct output *out);
 
 void output_bytes (struct output *out, const unsigned char *p, size_t n);
-/* Copy [FROM, TO) of the input unchanged.  */
+/* Copy [FROM, TO) of the input unchanged (queued: see output_needs).  */
 void output_copy (struct output *out, struct input *in, uint64_t from,
                   uint64_t to);
 /* Write VALUE as a slot of WIDTH bytes in STYLE.  */

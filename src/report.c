@@ -11,15 +11,26 @@
 
 const char *program_name = PACKAGE;
 
+/* One write per line: stderr is unbuffered, and thousands of findings
+   must not cost thousands of tiny writes each.  */
 static void
 vreport (const char *file, uint64_t line, uint64_t message, const char *fmt,
          va_list ap)
 {
-  fprintf (stderr, "%s: %s:%" PRIu64 ": ", program_name, file, line);
-  if (message)
-    fprintf (stderr, "message %" PRIu64 ": ", message);
-  vfprintf (stderr, fmt, ap);
-  fputc ('\n', stderr);
+  char buf[1024];
+  int n = snprintf (buf, sizeof buf, "%s: %s:%" PRIu64 ": ", program_name,
+                    file, line);
+  if (message && n >= 0 && (size_t) n < sizeof buf)
+    n += snprintf (buf + n, sizeof buf - (size_t) n, "message %" PRIu64 ": ",
+                   message);
+  if (n >= 0 && (size_t) n < sizeof buf)
+    n += vsnprintf (buf + n, sizeof buf - (size_t) n, fmt, ap);
+  if (n < 0)
+    return;
+  if ((size_t) n >= sizeof buf - 1)
+    n = sizeof buf - 2;
+  buf[n++] = '\n';
+  fwrite (buf, 1, (size_t) n, stderr);
 }
 
 void

@@ -1,0 +1,322 @@
+/* Framing: which evidence frames a message, and where its parts are.  */
+#include <config.h>
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "frame.h"
+#include "rules.h"
+#include "testutil.h"
+
+static const struct rule slot_data = { FROM_SLOT, TO_DATA };
+
+static struct input in;
+static struct frame f;
+
+static void
+frame_str (const char *s, size_t n, struct rule rule)
+{
+  memset (&f, 0, sizeof f);
+  input_from_bytes (&in, s, n, 0);
+  ck_assert_int_eq (frame_message (&in, 0, rule, &f), 0);
+}
+
+#define FRAME(s) frame_str ((s), sizeof (s) - 1, slot_data)
+
+static void
+teardown (void)
+{
+  frame_free (&f);
+  input_done (&in);
+}
+
+/* Item K's data, as a string, for comparisons.  */
+static char *
+item_data (size_t k)
+{
+  static char buf[256];
+  uint64_t at = f.items[k].slot.next;
+  size_t n = (size_t) f.items[k].data_len;
+  ck_assert_uint_lt (n, sizeof buf);
+  for (size_t i = 0; i < n; i++)
+    buf[i] = (char) input_byte (&in, at + i);
+  buf[n] = 0;
+  return buf;
+}
+
+static const char healthy[] =
+  "Message:\n"
+  "   73\n"
+  "From: A\n"
+  "Contents:\n"
+  "   49\n"
+  "Text item: \n"
+  "    5\n"
+  "body\n"
+  "File item: B.BIN\n"
+  "    3\n"
+  "xyz"
+  "Message:\n";
+
+START_TEST (counts_that_land)
+{
+  FRAME (healthy);
+  ck_assert_int_eq (f.status, FRAMED);
+  ck_assert_int_eq (f.evidence, EV_COUNTS);
+  ck_assert_uint_eq (f.nitems, 2);
+  ck_assert_str_eq (item_data (0), "body\n");
+  ck_assert_str_eq (item_data (1), "xyz");
+  ck_assert_uint_eq (f.end, sizeof healthy - 1 - 9);
+  struct recount rc = { 0 };
+  ck_assert_int_eq (recount_message (&f, slot_data, &rc), 0);
+  ck_assert (!rc.msg.change && !rc.contents.change);
+  ck_assert (!rc.items[0].change && !rc.items[1].change);
+  recount_free (&rc);
+}
+END_TEST
+
+START_TEST (blank_items_cut_by_contents)
+{
+  /* Two real items with blank counts stay two.  */
+  static const char s[] =
+    "Message:\n     \nContents:\n   49\n"
+    "Text item: \n     \nfirst\n"
+    "Text item: \n     \nsecond\n"
+    "\n";
+  FRAME (s);
+  ck_assert_int_eq (f.status, FRAMED);
+  ck_assert_int_eq (f.evidence, EV_CONTENTS);
+  ck_assert_uint_eq (f.nitems, 2);
+  ck_assert_str_eq (item_data (0), "first\n");
+  ck_assert_str_eq (item_data (1), "second\n");
+}
+END_TEST
+
+START_TEST (stray_item_line_in_binary)
+{
+  /* The attachment's count is blank, but the contents count says where
+     the contents end; a File item: line inside the data must not split
+     it, since the data after it does not match its count.  */
+  static const char s[] =
+    "Message:\n     \nContents:\n   51\n"
+    "File item: A.BIN\n     \n"
+    "\x01\x02\n"
+    "File item: FAKE\n"
+    "   99\n"
+    "\x00\x1a\n"
+    "Message:\n";
+  FRAME (s);
+  ck_assert_int_eq (f.status, FRAMED);
+  ck_assert_int_eq (f.evidence, EV_CONTENTS);
+  ck_assert_uint_eq (f.nitems, 1);
+  ck_assert_uint_eq (f.items[0].data_len, 3 + 16 + 6 + 3);
+}
+END_TEST
+
+START_TEST (cut_by_message_count)
+{
+  /* Contents count blank, item count blank: the message count (count-to
+     data) tells where the contents end.  */
+  static const char s[] =
+    "Message:\n   44\nContents:\n     \n"
+    "Text item: \n     \nline one\n\n"
+    "\n\n"
+    "Message:\n";
+  FRAME (s);
+  ck_assert_int_eq (f.status, FRAMED);
+  ck_assert_int_eq (f.evidence, EV_MESSAGE);
+  ck_assert_uint_eq (f.nitems, 1);
+  ck_assert_str_eq (item_data (0), "line one\n\n");
+}
+END_TEST
+
+START_TEST (scan_last_resort)
+{
+  static const char s[] =
+    "Message:\n\nContents:\n\n"
+    "Text item: \n\nfirst\n\n"
+    "Text item: \n\nsecond\n"
+    "\r\n\n"
+    "Message:\n";
+  FRAME (s);
+  ck_assert_int_eq (f.status, FRAMED);
+  ck_assert_int_eq (f.evidence, EV_SCAN);
+  ck_assert_uint_eq (f.nitems, 2);
+  /* Blank lines before an item line are data, before Message: not.  */
+  ck_assert_str_eq (item_data (0), "first\n\n");
+  ck_assert_str_eq (item_data (1), "second\n");
+}
+END_TEST
+
+START_TEST (scan_keeps_final_mark_out)
+{
+  static const char s[] =
+    "Message:\n\nContents:\n\nText item: \n\nlast\r\n\r\n\x1a";
+  FRAME (s);
+  ck_assert_int_eq (f.evidence, EV_SCAN);
+  ck_assert_str_eq (item_data (0), "last\r\n");
+  ck_assert_uint_eq (f.end, sizeof s - 2);
+  ck_assert_uint_eq (stream_end (&in), sizeof s - 2);
+}
+END_TEST
+
+START_TEST (landing_mid_line)
+{
+  /* Q184391: the next keyword may follow data at once.  */
+  static const char s[] =
+    "Message:\n     \nContents:\n   33\n"
+    "File item: N.TXT\n   10\n0123456789Message:\n";
+  FRAME (s);
+  ck_assert_int_eq (f.evidence, EV_COUNTS);
+  ck_assert_str_eq (item_data (0), "0123456789");
+  ck_assert_uint_eq (f.end, sizeof s - 1 - 9);
+}
+END_TEST
+
+START_TEST (no_items)
+{
+  static const char s[] = "Message:\n     \nFrom: x\nContents:\n     \n\n";
+  FRAME (s);
+  ck_assert_int_eq (f.status, FRAMED);
+  ck_assert_uint_eq (f.nitems, 0);
+  ck_assert_uint_eq (f.contents_end, sizeof s - 2);
+  ck_assert_uint_eq (f.end, sizeof s - 1);
+}
+END_TEST
+
+START_TEST (no_contents)
+{
+  static const char s[] = "Message:\n   10\nFrom: x\nMessage:\n";
+  FRAME (s);
+  ck_assert_int_eq (f.status, UNFRAMED);
+  ck_assert_int_eq (f.reason, WHY_NO_CONTENTS);
+  ck_assert_uint_eq (f.end, sizeof s - 1 - 9);
+}
+END_TEST
+
+START_TEST (missing_slot)
+{
+  static const char s[] = "Message:\nContents:\n   0\nMessage:\n";
+  FRAME (s);
+  ck_assert_int_eq (f.status, UNFRAMED);
+  ck_assert_int_eq (f.reason, WHY_MISSING_SLOT);
+}
+END_TEST
+
+START_TEST (cut_short)
+{
+  static const char s[] =
+    "Message:\n     \nContents:\n     \nFile item: A\n  500\nonly a few";
+  FRAME (s);
+  ck_assert_int_eq (f.status, CUT_SHORT);
+  ck_assert_int_eq (f.reason, WHY_PAST_END);
+  ck_assert_uint_eq (f.why_item, 1);
+  ck_assert_uint_eq (f.end, sizeof s - 1);
+}
+END_TEST
+
+START_TEST (cut_short_in_headers)
+{
+  static const char s[] = "Message:\n   99\nFrom: x\n";
+  FRAME (s);
+  ck_assert_int_eq (f.status, CUT_SHORT);
+}
+END_TEST
+
+START_TEST (tie_not_trusted)
+{
+  /* Two cuts score the same: item 2 or item 3 could be the second item
+     (each count confirms its cut, and no cut has more items).  */
+  static const char s[] =
+    "Message:\n     \nContents:\n   58\n"
+    "Text item: \n     \na\n"
+    "Text item: \n   20\n"
+    "Text item: \n    2\nb\n"
+    "\n";
+  FRAME (s);
+  ck_assert_int_eq (f.status, UNFRAMED);
+  ck_assert_int_eq (f.reason, WHY_TIE);
+}
+END_TEST
+
+START_TEST (next_counts_separators)
+{
+  static const char s[] =
+    "Message:\n   38\nContents:\n   22\n"
+    "Text item: \n    2\nx\n"
+    "\n\n"
+    "Message:\n";
+  struct rule next = { FROM_SLOT, TO_NEXT };
+  frame_str (s, sizeof s - 1, next);
+  ck_assert_int_eq (f.evidence, EV_COUNTS);
+  struct recount rc = { 0 };
+  ck_assert_int_eq (recount_message (&f, next, &rc), 0);
+  ck_assert_uint_eq (rc.msg.value, 38);
+  ck_assert (!rc.msg.change);
+  ck_assert_int_eq (recount_message (&f, slot_data, &rc), 0);
+  ck_assert_uint_eq (rc.msg.value, 36);
+  ck_assert (rc.msg.change);
+  recount_free (&rc);
+}
+END_TEST
+
+START_TEST (widening_counted_outward)
+{
+  /* An empty item slot gets exactly its digits: the contents and message
+     counts grow by those bytes.  */
+  static const char s[] =
+    "Message:\n     \nContents:\n     \n"
+    "Text item: \n\n0123456789AB\n";
+  FRAME (s);
+  ck_assert_int_eq (f.evidence, EV_SCAN);
+  struct recount rc = { 0 };
+  ck_assert_int_eq (recount_message (&f, slot_data, &rc), 0);
+  ck_assert_uint_eq (rc.items[0].value, 13);
+  ck_assert_uint_eq (rc.items[0].width, 2);
+  ck_assert_uint_eq (rc.contents.value, 12 + 3 + 13);
+  ck_assert_uint_eq (rc.msg.value, 10 + 6 + 28);
+  recount_free (&rc);
+}
+END_TEST
+
+static Suite *
+frame_suite (void)
+{
+  Suite *s = suite_create ("frame");
+  TCase *ev = tcase_create ("Evidence");
+  tcase_add_checked_fixture (ev, NULL, teardown);
+  tcase_add_test (ev, counts_that_land);
+  tcase_add_test (ev, blank_items_cut_by_contents);
+  tcase_add_test (ev, stray_item_line_in_binary);
+  tcase_add_test (ev, cut_by_message_count);
+  tcase_add_test (ev, scan_last_resort);
+  tcase_add_test (ev, scan_keeps_final_mark_out);
+  tcase_add_test (ev, landing_mid_line);
+  tcase_add_test (ev, no_items);
+  suite_add_tcase (s, ev);
+  TCase *bad = tcase_create ("Unframeable");
+  tcase_add_checked_fixture (bad, NULL, teardown);
+  tcase_add_test (bad, no_contents);
+  tcase_add_test (bad, missing_slot);
+  tcase_add_test (bad, cut_short);
+  tcase_add_test (bad, cut_short_in_headers);
+  tcase_add_test (bad, tie_not_trusted);
+  suite_add_tcase (s, bad);
+  TCase *counts = tcase_create ("Counting");
+  tcase_add_checked_fixture (counts, NULL, teardown);
+  tcase_add_test (counts, next_counts_separators);
+  tcase_add_test (counts, widening_counted_outward);
+  suite_add_tcase (s, counts);
+  return s;
+}
+
+int
+main (void)
+{
+  SRunner *sr = srunner_create (frame_suite ());
+  srunner_run_all (sr, CK_NORMAL);
+  int failed = srunner_ntests_failed (sr);
+  srunner_free (sr);
+  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

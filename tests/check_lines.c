@@ -1,0 +1,196 @@
+/* Line and keyword recognition, and the input tape under them.  */
+#include <config.h>
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lines.h"
+#include "testutil.h"
+
+static enum line_kind
+kind_of (const char *s)
+{
+  return kw_classify ((const unsigned char *) s, strlen (s));
+}
+
+START_TEST (keywords)
+{
+  ck_assert_int_eq (kind_of ("Message:"), LINE_MESSAGE);
+  ck_assert_int_eq (kind_of ("Message:   "), LINE_MESSAGE);
+  ck_assert_int_eq (kind_of ("Contents:"), LINE_CONTENTS);
+  ck_assert_int_eq (kind_of ("Contents:  "), LINE_CONTENTS);
+  ck_assert_int_eq (kind_of ("Text item:"), LINE_ITEM);
+  ck_assert_int_eq (kind_of ("Text item: "), LINE_ITEM);
+  ck_assert_int_eq (kind_of ("File item: NOTE.TXT 6/2/98 8:39AM"), LINE_ITEM);
+  ck_assert_int_eq (kind_of ("Fax item: x"), LINE_ITEM);
+  ck_assert_int_eq (kind_of (""), LINE_BLANK);
+}
+END_TEST
+
+START_TEST (not_keywords)
+{
+  const char *other[] = { "Message: hello", "Message", "message:", " Message:",
+                          "Message:\t", "Contents: 12", "Contents",
+                          "Subject: Message:", "item:", " item:",
+                          "Text item:x", "Text  item:", "Text item", "Te xt item:",
+                          "Text2 item:", "From: Grewal, Jeff at Hub", " " };
+  for (size_t k = 0; k < sizeof other / sizeof *other; k++)
+    ck_assert_msg (kind_of (other[k]) == LINE_OTHER, "%s", other[k]);
+}
+END_TEST
+
+START_TEST (keywords_in_pieces)
+{
+  const char *lines[] = { "Message:   ", "Contents:", "File item: A.TXT",
+                          "Text item:", "Message: x", "Textitem:" };
+  for (size_t k = 0; k < sizeof lines / sizeof *lines; k++)
+    {
+      size_t n = strlen (lines[k]);
+      for (size_t cut = 0; cut <= n; cut++)
+        {
+          struct kw_scan ks;
+          kw_scan_init (&ks);
+          if (kw_scan_feed (&ks, (const unsigned char *) lines[k], cut))
+            kw_scan_feed (&ks, (const unsigned char *) lines[k] + cut,
+                          n - cut);
+          ck_assert_int_eq (kw_scan_end (&ks), kind_of (lines[k]));
+        }
+    }
+}
+END_TEST
+
+START_TEST (line_ends)
+{
+  struct input in;
+  INPUT_STR (&in, "Message:\r\n  12\nlast");
+  struct line ln;
+  enum line_kind kind;
+  ck_assert (line_read (&in, 0, &ln, &kind));
+  ck_assert_int_eq (kind, LINE_MESSAGE);
+  ck_assert_uint_eq (ln.end, 8);
+  ck_assert_uint_eq (ln.next, 10);
+  ck_assert (line_read (&in, ln.next, &ln, &kind));
+  ck_assert_uint_eq (ln.end, 14);
+  ck_assert_uint_eq (ln.next, 15);
+  ck_assert (line_read (&in, ln.next, &ln, &kind));
+  ck_assert_uint_eq (ln.end, ln.next);       /* no EOL */
+  ck_assert_int_eq (kind, LINE_OTHER);
+  ck_assert (!line_read (&in, ln.next, &ln, &kind));
+  input_done (&in);
+}
+END_TEST
+
+START_TEST (keyword_needs_eol)
+{
+  struct input in;
+  INPUT_STR (&in, "Message:");
+  struct line ln;
+  enum line_kind kind;
+  ck_assert (line_read (&in, 0, &ln, &kind));
+  ck_assert_int_eq (kind, LINE_OTHER);
+  input_done (&in);
+}
+END_TEST
+
+START_TEST (lone_cr_is_not_eol)
+{
+  struct input in;
+  INPUT_STR (&in, "Contents:\r \n");
+  struct line ln;
+  enum line_kind kind;
+  ck_assert (line_read (&in, 0, &ln, &kind));
+  ck_assert_int_eq (kind, LINE_OTHER);
+  input_done (&in);
+}
+END_TEST
+
+START_TEST (blank_lines)
+{
+  struct input in;
+  INPUT_STR (&in, "\r\n\n\r\nMessage:\n");
+  ck_assert_uint_eq (skip_blank_lines (&in, 0), 5);
+  ck_assert_uint_eq (count_lf (&in, 0, 14), 4);
+  ck_assert_uint_eq (count_lf (&in, 2, 3), 1);
+  input_done (&in);
+}
+END_TEST
+
+START_TEST (count_lf_long)
+{
+  /* Every alignment of the word-at-a-time count.  */
+  unsigned char buf[300];
+  for (size_t i = 0; i < sizeof buf; i++)
+    buf[i] = (unsigned char) (i % 7 == 0 ? '\n' : i % 5 == 0 ? 0x8a : i);
+  size_t want = 0;
+  for (size_t i = 0; i < sizeof buf; i++)
+    want += buf[i] == '\n';
+  struct input in;
+  input_from_bytes (&in, buf, sizeof buf, 0);
+  for (size_t from = 0; from < 16; from++)
+    {
+      size_t w = 0;
+      for (size_t i = from; i < sizeof buf; i++)
+        w += buf[i] == '\n';
+      ck_assert_uint_eq (count_lf (&in, from, sizeof buf), w);
+    }
+  ck_assert_uint_eq (count_lf (&in, 0, sizeof buf), want);
+  input_done (&in);
+}
+END_TEST
+
+START_TEST (spill_and_read_back)
+{
+  /* Far more than the memory bound, nothing released: the early bytes
+     must come back from the spill file intact.  */
+  size_t n = (size_t) 5 << 20;
+  unsigned char *buf = malloc (n);
+  for (size_t i = 0; i < n; i++)
+    buf[i] = (unsigned char) (i * 2654435761u >> 13);
+  struct input in;
+  input_from_bytes (&in, buf, n, (size_t) 1 << 20);
+  ck_assert_int_eq (input_byte (&in, n - 1), buf[n - 1]);
+  ck_assert_uint_gt (in.spilled, 0);
+  for (size_t off = 0; off < n; off += 4093)
+    ck_assert_int_eq (input_byte (&in, off), buf[off]);
+  ck_assert (input_at_end (&in, n));
+  ck_assert_uint_eq (input_size (&in), n);
+  ck_assert_int_eq (in.err, 0);
+  input_release (&in, n);
+  input_done (&in);
+  free (buf);
+}
+END_TEST
+
+static Suite *
+lines_suite (void)
+{
+  Suite *s = suite_create ("lines");
+  TCase *kw = tcase_create ("Keywords");
+  tcase_add_test (kw, keywords);
+  tcase_add_test (kw, not_keywords);
+  tcase_add_test (kw, keywords_in_pieces);
+  suite_add_tcase (s, kw);
+  TCase *lines = tcase_create ("Lines");
+  tcase_add_test (lines, line_ends);
+  tcase_add_test (lines, keyword_needs_eol);
+  tcase_add_test (lines, lone_cr_is_not_eol);
+  tcase_add_test (lines, blank_lines);
+  tcase_add_test (lines, count_lf_long);
+  suite_add_tcase (s, lines);
+  TCase *input = tcase_create ("Input");
+  tcase_set_timeout (input, 60);
+  tcase_add_test (input, spill_and_read_back);
+  suite_add_tcase (s, input);
+  return s;
+}
+
+int
+main (void)
+{
+  SRunner *sr = srunner_create (lines_suite ());
+  srunner_run_all (sr, CK_NORMAL);
+  int failed = srunner_ntests_failed (sr);
+  srunner_free (sr);
+  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,93 @@
+#!/bin/sh
+# Exit statuses, standard streams and write errors, as a user meets them.
+CCFIX=${CCFIX:-../src/ccfix}
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT HUP INT TERM
+pass=0 fail=0
+ok () { pass=$((pass + 1)); }
+bad () { fail=$((fail + 1)); echo "FAIL: $*"; }
+# expect STATUS DESCRIPTION COMMAND...: the command's exit status.
+expect () {
+  want=$1 what=$2; shift 2
+  "$@" > "$tmp/out" 2> "$tmp/err"
+  got=$?
+  if [ "$got" -eq "$want" ]; then ok; else bad "$what: status $got, want $want"; fi
+}
+
+good=$tmp/good.txt
+printf 'Message:\n   44\nFrom: A\nContents:\n   20\nText item: \n    2\nx\n' > "$good"
+broken=$tmp/broken.txt
+printf 'Message:\n     \nFrom: A\nContents:\n   20\nText item: \n    2\nx\n' > "$broken"
+headless=$tmp/headless.txt
+printf 'Message:\n   10\nFrom: A\nMessage:\n     \nContents:\n    0\n' > "$headless"
+headless_fixed=$tmp/headless.fixed
+printf 'Message:\n   10\nFrom: A\nMessage:\n   16\nContents:\n    0\n' > "$headless_fixed"
+
+expect 0 "healthy stream" "$CCFIX" "$good"
+cmp -s "$tmp/out" "$good" && ok || bad "healthy stream changed"
+[ -s "$tmp/err" ] && bad "healthy stream: stderr not empty" || ok
+
+expect 0 "repair" "$CCFIX" "$broken"
+cmp -s "$tmp/out" "$good" && ok || bad "repair output"
+grep -q '^ccfix: .*broken.txt:1: message 1: message count blank, now 44$' "$tmp/err" \
+  && ok || bad "repair finding: $(cat "$tmp/err")"
+
+expect 0 "standard input" sh -c '"$1" < "$2"' sh "$CCFIX" "$broken"
+grep -q '^ccfix: -:1: message 1:' "$tmp/err" && ok || bad "stdin is named -"
+
+expect 1 "unframeable message" "$CCFIX" "$headless"
+cmp -s "$tmp/out" "$headless_fixed" && ok || bad "unframeable message not passed through"
+grep -q 'headless.txt:1: message 1: no Contents: line' "$tmp/err" && ok \
+  || bad "unframeable finding: $(cat "$tmp/err")"
+grep -q 'headless.txt:4: message 2: message count blank, now 16' "$tmp/err" \
+  && ok || bad "message after an unframeable one: $(cat "$tmp/err")"
+
+expect 0 "check, nothing to do" "$CCFIX" --check "$good"
+[ -s "$tmp/out" ] && bad "--check wrote to stdout" || ok
+expect 1 "check, work to do" "$CCFIX" -c "$broken"
+[ -s "$tmp/out" ] && bad "--check wrote to stdout" || ok
+grep -q 'message count blank, should be 44' "$tmp/err" && ok || bad "--check wording"
+
+expect 1 "quiet keeps the status" "$CCFIX" -q "$headless"
+[ -s "$tmp/err" ] && bad "-q printed: $(cat "$tmp/err")" || ok
+expect 1 "quiet check" "$CCFIX" -q --check "$broken"
+
+expect 0 "verbose" "$CCFIX" -v "$broken"
+grep -q 'broken.txt: 1 messages, 1 repaired, 0 passed through; repairs: message blank 1' \
+  "$tmp/err" && ok || bad "verbose summary: $(cat "$tmp/err")"
+
+# Several inputs: each repaired on its own, in order; the worst status.
+expect 1 "several files" "$CCFIX" "$broken" "$headless" "$good"
+cat "$good" "$headless_fixed" "$good" > "$tmp/want"
+cmp -s "$tmp/out" "$tmp/want" && ok || bad "several files output"
+
+expect 2 "missing file" "$CCFIX" "$tmp/nonexistent" "$good"
+grep -q "^ccfix: $tmp/nonexistent: No such file or directory$" "$tmp/err" \
+  && ok || bad "missing file message: $(cat "$tmp/err")"
+cmp -s "$tmp/out" "$good" && ok || bad "files after a missing one"
+
+expect 2 "directory" "$CCFIX" "$tmp"
+grep -q "^ccfix: $tmp: read error: Is a directory$" "$tmp/err" && ok \
+  || bad "directory message: $(cat "$tmp/err")"
+
+expect 2 "unknown option" "$CCFIX" --frobnicate
+grep -q "Try 'ccfix --help'" "$tmp/err" && ok || bad "usage hint"
+expect 2 "bad rule" "$CCFIX" --count-from=sideways "$good"
+
+expect 0 "help" "$CCFIX" --help
+grep -q '^Usage: ccfix \[OPTION\]... \[FILE\]...' "$tmp/out" && ok || bad "--help text"
+expect 0 "version" "$CCFIX" --version
+grep -q '^ccfix [0-9]' "$tmp/out" && ok || bad "--version text"
+
+if [ -w /dev/full ]; then
+  expect 2 "write error" sh -c '"$1" "$2" > /dev/full' sh "$CCFIX" "$good"
+  grep -q '^ccfix: write error: No space left on device$' "$tmp/err" && ok \
+    || bad "write error message: $(cat "$tmp/err")"
+  expect 2 "help write error" sh -c '"$1" --help > /dev/full' sh "$CCFIX"
+  grep -q 'write error' "$tmp/err" && ok || bad "--help write error message"
+else
+  bad "/dev/full is not writable here: the write-error test cannot run"
+fi
+
+echo "exit: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,35 @@
+/* Helpers the Check suites share: an input made from bytes in memory.  */
+#ifndef CCFIX_TESTUTIL_H
+#define CCFIX_TESTUTIL_H
+
+#include <check.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "input.h"
+
+/* An unlinked temporary file holding N bytes of P, opened as IN.  */
+static inline void
+input_from_bytes (struct input *in, const void *p, size_t n, size_t mem_cap)
+{
+  FILE *f = tmpfile ();
+  ck_assert_ptr_nonnull (f);
+  ck_assert_uint_eq (fwrite (p, 1, n, f), n);
+  ck_assert_int_eq (fflush (f), 0);
+  rewind (f);
+  int fd = dup (fileno (f));
+  fclose (f);
+  ck_assert_int_ge (fd, 0);
+  ck_assert_int_eq (input_open (in, fd, "test", mem_cap), 0);
+}
+
+static inline void
+input_done (struct input *in)
+{
+  close (in->fd);
+  input_close (in);
+}
+
+#define INPUT_STR(in, s) input_from_bytes ((in), (s), sizeof (s) - 1, 0)
+
+#endif

@@ -91,6 +91,7 @@ main (int argc, char **argv)
   s.check = args.check_flag;
   s.quiet = args.quiet_flag;
   s.verbose = args.verbose_flag;
+  s.progress = args.progress_flag;
   /* The enums list "auto" first, then the values in enum order.  */
   s.from = args.count_from_arg == count_from_arg_auto
            ? RULE_AUTO : (int) args.count_from_arg - 1;

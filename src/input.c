@@ -15,7 +15,7 @@
 /* Reads no larger than this keep the bytes in cache between the read, the
    framing and the line count that follow it.  */
 #define READ_MAX ((size_t) 256 * 1024)
-#define COMPACT_MAX ((uint64_t) 256 * 1024)
+#define COMPACT_MAX ((uint64_t) 4 * 1024)
 
 int
 input_open (struct input *in, int fd, const char *name, size_t mem_cap)
@@ -153,6 +153,8 @@ fill (struct input *in)
       if (r > 0)
         {
           in->mem_len += (size_t) r;
+          if (in->on_read)
+            in->on_read (in->on_read_ctx, in->mem_off + in->mem_len);
           return;
         }
       if (r == 0)

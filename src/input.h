@@ -34,6 +34,10 @@ struct input
   int eof;                     /* the end of the input has been read */
   int err;                     /* errno of a failed read or spill, or 0 */
   const char *err_what;        /* what failed: "read", "spill" */
+
+  /* Told the total read so far after each read, when set.  */
+  void (*on_read) (void *ctx, uint64_t bytes);
+  void *on_read_ctx;
 };
 
 /* MEM_CAP bytes of look-ahead stay in memory; more go to a spill file

@@ -9,6 +9,7 @@
 
 #include "frame.h"
 #include "lines.h"
+#include "progress.h"
 #include "rules.h"
 
 void
@@ -197,6 +198,13 @@ repair_stream (int fd, const char *name, struct output *out,
       report_error (name, errno);
       return EXIT_TROUBLE;
     }
+  struct progress progress;
+  if (s->progress)
+    {
+      progress_start (&progress, fd, name);
+      r.in.on_read = progress_bytes;
+      r.in.on_read_ctx = &progress;
+    }
   int status = EXIT_REPAIRED, nomem = 0;
   uint64_t first = next_message_line (&r.in, 0);
   if (learn (&r, first) < 0)
@@ -223,6 +231,8 @@ repair_stream (int fd, const char *name, struct output *out,
       r.line += count_lf (&r.in, off, r.f.end);
       off = r.f.end;
       input_release (&r.in, output_needs (out, &r.in, off));
+      if (s->progress)
+        progress_messages (&progress, st->messages, st->repaired);
     }
   if (!nomem)
     {
@@ -232,6 +242,8 @@ repair_stream (int fd, const char *name, struct output *out,
     }
   /* Queued input bytes must go before the input does.  */
   output_flush (out);
+  if (s->progress)
+    progress_stop (&progress);
   st->bytes_in = input_size (&r.in);
   st->bytes_out = out->bytes - out_start;
   if (s->check && (st->repaired || st->passed))

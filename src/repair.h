@@ -14,6 +14,7 @@ struct settings
 {
   int check;                   /* write nothing; changes are findings */
   int quiet, verbose;
+  int progress;                /* show progress on a terminal */
   int from, to;                /* RULE_AUTO or the forced value */
   int pad;                     /* RULE_AUTO or the forced enum slot_style */
   size_t mem_cap;              /* look-ahead kept in memory */

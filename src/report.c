@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "progress.h"
 #include "rules.h"
 
 const char *program_name = PACKAGE;
@@ -30,6 +31,7 @@ vreport (const char *file, uint64_t line, uint64_t message, const char *fmt,
   if ((size_t) n >= sizeof buf - 1)
     n = sizeof buf - 2;
   buf[n++] = '\n';
+  progress_hide ();
   fwrite (buf, 1, (size_t) n, stderr);
 }
 
@@ -60,6 +62,7 @@ report_warning (int quiet, const char *file, uint64_t line,
 void
 report_error (const char *what, int err)
 {
+  progress_hide ();
   fprintf (stderr, "%s: %s: %s\n", program_name, what, strerror (err));
 }
 

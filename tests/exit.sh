@@ -89,5 +89,24 @@ else
   bad "/dev/full is not writable here: the write-error test cannot run"
 fi
 
+# Progress: shown and erased on a terminal, never when stderr is not one.
+expect 0 "progress off a terminal" "$CCFIX" -P "$good"
+[ -s "$tmp/err" ] && bad "-P wrote to a non-terminal: $(cat "$tmp/err")" || ok
+if command -v script > /dev/null 2>&1; then
+  # Input that arrives slowly, as from a long export, so a refresh is due.
+  script -qec "(cat '$good'; sleep 1; cat '$good') | '$CCFIX' -P > /dev/null" \
+    "$tmp/tty" > /dev/null 2>&1
+  tr '\r' '\n' < "$tmp/tty" | grep -q '^.*ccfix: -: .* MB/s, [0-9]* messages, 0 repairs' \
+    && ok || bad "no progress line on a terminal: $(od -c "$tmp/tty" | head -5)"
+  # Each line is drawn after \r and erase-line, and one more erase ends it.
+  esc=$(printf '\033')
+  draws=$(grep -o 'repairs' "$tmp/tty" | wc -l)
+  erases=$(grep -o "$esc\\[K" "$tmp/tty" | wc -l)
+  [ "$draws" -gt 0 ] && [ "$erases" -eq $((draws + 1)) ] && ok \
+    || bad "progress line not erased at the end ($draws drawn, $erases erased)"
+else
+  bad "script(1) is missing: cannot test -P on a terminal"
+fi
+
 echo "exit: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

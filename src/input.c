@@ -198,7 +198,7 @@ from_spill (struct input *in, uint64_t off, size_t *avail)
 }
 
 const unsigned char *
-input_at (struct input *in, uint64_t off, size_t *avail)
+input_at_slow (struct input *in, uint64_t off, size_t *avail)
 {
   if (off < in->mem_off)
     return from_spill (in, off, avail);

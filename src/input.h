@@ -35,6 +35,11 @@ struct input
   int err;                     /* errno of a failed read or spill, or 0 */
   const char *err_what;        /* what failed: "read", "spill" */
 
+  /* The last line that lines.c read and classified: framing asks about
+     the same boundary several times in a row.  memo_next == 0: none.  */
+  uint64_t memo_off, memo_end, memo_next;
+  int memo_kind;
+
   /* Told the total read so far after each read, when set.  */
   void (*on_read) (void *ctx, uint64_t bytes);
   void *on_read_ctx;
@@ -48,7 +53,20 @@ void input_close (struct input *in);
 /* The bytes at OFF: a pointer to *AVAIL >= 1 contiguous bytes, valid until
    the next call on IN; NULL at the end of the input or on an error
    (in->err tells which).  OFF must not be below the kept offset.  */
-const unsigned char *input_at (struct input *in, uint64_t off, size_t *avail);
+const unsigned char *input_at_slow (struct input *in, uint64_t off,
+                                    size_t *avail);
+
+/* Framing asks for bytes already in memory nearly every time.  */
+static inline const unsigned char *
+input_at (struct input *in, uint64_t off, size_t *avail)
+{
+  if (off >= in->mem_off && off - in->mem_off < in->mem_len)
+    {
+      *avail = (size_t) (in->mem_off + in->mem_len - off);
+      return in->mem + (off - in->mem_off);
+    }
+  return input_at_slow (in, off, avail);
+}
 
 /* The byte at OFF, or -1 at the end (or on an error).  */
 int input_byte (struct input *in, uint64_t off);

@@ -129,9 +129,21 @@ int
 line_read (struct input *in, uint64_t off, struct line *ln,
            enum line_kind *kind)
 {
+  if (in->memo_next && in->memo_off == off)
+    {
+      ln->off = off;
+      ln->end = in->memo_end;
+      ln->next = in->memo_next;
+      *kind = (enum line_kind) in->memo_kind;
+      return 1;
+    }
   if (!line_get (in, off, ln))
     return 0;
   *kind = line_kind (in, ln);
+  in->memo_off = off;
+  in->memo_end = ln->end;
+  in->memo_next = ln->next;
+  in->memo_kind = (int) *kind;
   return 1;
 }
 

@@ -131,15 +131,19 @@ slot_format (uint64_t value, uint64_t width, enum slot_style style,
   if (width < nd)
     width = nd;
   uint64_t pad = width - nd;
-  /* Where the digits sit inside the slot.  */
+  /* Where the digits sit inside the slot; leading zeros may not make more
+     than SLOT_MAX_DIGITS digits, or the count would read back invalid:
+     spaces fill what is left before them.  */
   uint64_t dstart = style == STYLE_TRAIL_SPACES ? 0 : pad;
-  unsigned char fill = style == STYLE_ZEROS ? '0' : ' ';
+  uint64_t zstart = style != STYLE_ZEROS ? dstart
+                    : width > SLOT_MAX_DIGITS ? width - SLOT_MAX_DIGITS : 0;
   size_t k = 0;
   for (; k < n && offset + k < width; k++)
     {
       uint64_t at = offset + k;
       buf[k] = at >= dstart && at < dstart + nd
-               ? (unsigned char) digits[at - dstart] : fill;
+               ? (unsigned char) digits[at - dstart]
+               : at >= zstart && at < dstart ? '0' : ' ';
     }
   return k;
 }

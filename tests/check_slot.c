@@ -122,6 +122,11 @@ START_TEST (format_styles)
   ck_assert_str_eq (format (209, 6, STYLE_ZEROS), "000209");
   ck_assert_str_eq (format (0, 5, STYLE_LEAD_SPACES), "    0");
   ck_assert_str_eq (format (0, 1, STYLE_ZEROS), "0");
+  /* Zeros never make more digits than a valid slot may hold.  */
+  ck_assert_str_eq (format (2, 20, STYLE_ZEROS), "  000000000000000002");
+  struct slot_info i;
+  slot_classify ((const unsigned char *) format (2, 20, STYLE_ZEROS), 20, &i);
+  ck_assert_int_eq (i.cls, SLOT_VALID);
   /* Too narrow: exactly the digits.  */
   ck_assert_str_eq (format (12345, 3, STYLE_LEAD_SPACES), "12345");
   ck_assert_str_eq (format (12345, 0, STYLE_ZEROS), "12345");

@@ -37,7 +37,7 @@ ends_here (struct input *in, uint64_t off)
 {
   struct line ln;
   enum line_kind kind;
-  return !line_read (in, off, &ln, &kind) || kind == LINE_MESSAGE
+  return !line_read (in, off, &ln, &kind) || starts_message (kind)
          || is_final_mark (in, off);
 }
 
@@ -385,7 +385,7 @@ by_scan (struct input *in, struct frame *f)
       struct line ln;
       enum line_kind kind = LINE_OTHER;
       while (!is_final_mark (in, r) && line_read (in, r, &ln, &kind)
-             && kind != LINE_ITEM && kind != LINE_MESSAGE)
+             && kind != LINE_ITEM && !starts_message (kind))
         {
           if (kind != LINE_BLANK)
             blank_run = UINT64_MAX;
@@ -416,7 +416,7 @@ next_message_line (struct input *in, uint64_t off)
 {
   struct line ln;
   enum line_kind kind;
-  while (line_read (in, off, &ln, &kind) && kind != LINE_MESSAGE)
+  while (line_read (in, off, &ln, &kind) && !starts_message (kind))
     off = ln.next;
   return off;
 }
@@ -493,12 +493,12 @@ frame_message (struct input *in, uint64_t off, struct rule rule,
   if (read_slot (in, ln.next, &f->mslot, &f->reason, &f->status))
     {
       uint64_t p = f->mslot.next;
-      while (line_read (in, p, &ln, &kind) && kind != LINE_MESSAGE
+      while (line_read (in, p, &ln, &kind) && !starts_message (kind)
              && kind != LINE_CONTENTS)
         p = ln.next;
       if (!line_read (in, p, &ln, &kind))
         fail (f, CUT_SHORT, WHY_ENDS_EARLY, LEVEL_CONTENTS, 0);
-      else if (kind == LINE_MESSAGE)
+      else if (starts_message (kind))
         fail (f, UNFRAMED, WHY_NO_CONTENTS, LEVEL_CONTENTS, 0);
       else
         {

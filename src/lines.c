@@ -106,22 +106,27 @@ line_get (struct input *in, uint64_t off, struct line *ln)
 enum line_kind
 line_kind (struct input *in, const struct line *ln)
 {
-  if (ln->next == ln->end)
-    return LINE_OTHER;
+  int cut = ln->next == ln->end;
+  uint64_t end = ln->end;
+  /* A CR is an EOL only before an LF: at the very end, a cut CRLF.  */
+  if (cut && end > ln->off && input_byte (in, end - 1) == '\r')
+    end--;
   struct kw_scan k;
   kw_scan_init (&k);
-  for (uint64_t off = ln->off; off < ln->end;)
+  for (uint64_t off = ln->off; off < end;)
     {
       size_t avail;
       const unsigned char *p = input_at (in, off, &avail);
       if (!p)
         break;
-      if (avail > ln->end - off)
-        avail = (size_t) (ln->end - off);
+      if (avail > end - off)
+        avail = (size_t) (end - off);
       if (!kw_scan_feed (&k, p, avail))
         break;
       off += avail;
     }
+  if (cut)
+    return k.msg && ln->end > ln->off ? LINE_CUT : LINE_OTHER;
   return kw_scan_end (&k);
 }
 

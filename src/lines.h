@@ -7,8 +7,18 @@
 #include <stdint.h>
 #include "input.h"
 
+/* LINE_CUT: the last bytes of the input, without an EOL, are the start of
+   a Message: line: the stream was cut short there, and what comes before
+   ends as it would before a Message: line.  */
 enum line_kind { LINE_OTHER, LINE_BLANK, LINE_MESSAGE, LINE_CONTENTS,
-                 LINE_ITEM };
+                 LINE_ITEM, LINE_CUT };
+
+/* A Message: line, or one cut short by the end of the input.  */
+static inline int
+starts_message (enum line_kind kind)
+{
+  return kind == LINE_MESSAGE || kind == LINE_CUT;
+}
 
 /* A line from OFF: its bytes are [off, end), its EOL [end, next).  A last
    line without an EOL has end == next.  */
@@ -36,7 +46,8 @@ enum line_kind kw_classify (const unsigned char *p, size_t n);
 
 /* The line at OFF; 0 when OFF is at the end of the input.  */
 int line_get (struct input *in, uint64_t off, struct line *ln);
-/* The kind of LN; a line without an EOL is never a keyword or blank.  */
+/* The kind of LN; a line without an EOL is never a keyword or blank, but
+   may be LINE_CUT.  */
 enum line_kind line_kind (struct input *in, const struct line *ln);
 /* Both at once: 0 at the end of the input.  */
 int line_read (struct input *in, uint64_t off, struct line *ln,

@@ -84,12 +84,38 @@ END_TEST
 START_TEST (keyword_needs_eol)
 {
   struct input in;
-  INPUT_STR (&in, "Message:");
+  INPUT_STR (&in, "Contents:");
   struct line ln;
   enum line_kind kind;
   ck_assert (line_read (&in, 0, &ln, &kind));
   ck_assert_int_eq (kind, LINE_OTHER);
   input_done (&in);
+}
+END_TEST
+
+START_TEST (message_cut_at_the_end)
+{
+  /* The start of a Message: line at the very end: the stream was cut
+     there.  Anything else without an EOL is an ordinary line.  */
+  const char *cut[] = { "Me", "Message:", "Message:  ", "Message:\r" };
+  const char *other[] = { "Mx", "Message: x", "Text item:" };
+  struct input in;
+  struct line ln;
+  enum line_kind kind;
+  for (size_t k = 0; k < 4; k++)
+    {
+      input_from_bytes (&in, cut[k], strlen (cut[k]), 0);
+      ck_assert (line_read (&in, 0, &ln, &kind));
+      ck_assert_msg (kind == LINE_CUT, "%s", cut[k]);
+      input_done (&in);
+    }
+  for (size_t k = 0; k < 3; k++)
+    {
+      input_from_bytes (&in, other[k], strlen (other[k]), 0);
+      ck_assert (line_read (&in, 0, &ln, &kind));
+      ck_assert_msg (kind == LINE_OTHER, "%s", other[k]);
+      input_done (&in);
+    }
 }
 END_TEST
 
@@ -174,6 +200,7 @@ lines_suite (void)
   TCase *lines = tcase_create ("Lines");
   tcase_add_test (lines, line_ends);
   tcase_add_test (lines, keyword_needs_eol);
+  tcase_add_test (lines, message_cut_at_the_end);
   tcase_add_test (lines, lone_cr_is_not_eol);
   tcase_add_test (lines, blank_lines);
   tcase_add_test (lines, count_lf_long);

@@ -3,10 +3,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "atomic.h"
 #include "cmdline.h"
 #include "repair.h"
 #include "rules.h"
@@ -48,22 +51,181 @@ close_stdio (void)
   return 0;
 }
 
+/* Repair NAME (or standard input for "-") onto OUT.  */
 static int
-repair_file (const char *name, struct output *out, const struct settings *s)
+repair_file (const char *name, int fd, struct output *out,
+             const struct settings *s)
 {
-  int fd = STDIN_FILENO;
-  if (strcmp (name, "-") != 0 && (fd = open (name, O_RDONLY)) < 0)
-    {
-      report_error (name, errno);
-      return EXIT_TROUBLE;
-    }
   struct stats st;
   int status = repair_stream (fd, name, out, s, &st);
   if (s->verbose)
     report_summary (name, &st);
-  if (fd != STDIN_FILENO)
-    close (fd);
   return status;
+}
+
+static int
+open_input (const char *name, struct stat *st)
+{
+  int fd = strcmp (name, "-") ? open (name, O_RDONLY) : STDIN_FILENO;
+  if (fd < 0 || fstat (fd, st) < 0)
+    {
+      report_error (name, errno);
+      if (fd > STDIN_FILENO)
+        close (fd);
+      return -1;
+    }
+  return fd;
+}
+
+/* Writing the output over an input still being read would feed ccfix its
+   own output (cat refuses the same).  */
+static int
+is_output (const struct stat *in, const struct stat *out)
+{
+  return S_ISREG (in->st_mode) && in->st_dev == out->st_dev
+         && in->st_ino == out->st_ino;
+}
+
+static int
+repair_in_place (const char *name, const char *suffix,
+                 const struct settings *s)
+{
+  struct stat st;
+  int fd = open_input (name, &st);
+  if (fd < 0)
+    return EXIT_TROUBLE;
+  int status = EXIT_TROUBLE;
+  struct atomic a;
+  struct output out;
+  char what[1024];
+  if (!S_ISREG (st.st_mode))
+    {
+      snprintf (what, sizeof what, "%s: not a regular file", name);
+      report_error (what, 0);
+    }
+  else if (atomic_open (&a, name, &st) < 0)
+    {
+      snprintf (what, sizeof what, "%s: %s", name, a.failed);
+      report_error (what, errno);
+    }
+  else if (output_open (&out, a.fd) < 0)
+    {
+      report_error (name, ENOMEM);
+      atomic_abort (&a);
+    }
+  else
+    {
+      status = repair_file (name, fd, &out, s);
+      int e = output_flush (&out) < 0 ? out.err : 0;
+      output_close (&out);
+      if (e || status == EXIT_TROUBLE)
+        {
+          if (e)
+            {
+              snprintf (what, sizeof what, "%s: write error", name);
+              report_error (what, e);
+            }
+          atomic_abort (&a);
+          status = EXIT_TROUBLE;
+        }
+      else if (atomic_commit (&a, suffix) < 0)
+        {
+          snprintf (what, sizeof what, "%s: %s", name, a.failed);
+          report_error (what, errno);
+          status = EXIT_TROUBLE;
+        }
+    }
+  close (fd);
+  return status;
+}
+
+/* Repair every input onto one output: standard output, or PATH replaced
+   atomically at the end.  */
+static int
+repair_to_output (const struct gengetopt_args_info *args, const char *path,
+                  const struct settings *s)
+{
+  struct atomic a;
+  struct stat out_st, old;
+  int fd = STDOUT_FILENO;
+  char what[1024];
+  if (path && !s->check)
+    {
+      if (atomic_open (&a, path, stat (path, &old) == 0 ? &old : NULL) < 0)
+        {
+          snprintf (what, sizeof what, "%s: %s", path, a.failed);
+          report_error (what, errno);
+          return EXIT_TROUBLE;
+        }
+      fd = a.fd;
+    }
+  int check_same = !path && !s->check && fstat (STDOUT_FILENO, &out_st) == 0;
+  struct output out;
+  if (output_open (&out, s->check ? -1 : fd) < 0)
+    {
+      report_error ("output", ENOMEM);
+      if (path && !s->check)
+        atomic_abort (&a);
+      return EXIT_TROUBLE;
+    }
+  int status = EXIT_REPAIRED;
+  for (unsigned i = 0; (i < args->inputs_num || i == 0) && !out.err; i++)
+    {
+      const char *name = args->inputs_num ? args->inputs[i] : "-";
+      struct stat st;
+      int in = open_input (name, &st), r = EXIT_TROUBLE;
+      if (in >= 0 && check_same && is_output (&st, &out_st))
+        {
+          snprintf (what, sizeof what, "%s: input file is output file", name);
+          report_error (what, 0);
+        }
+      else if (in >= 0)
+        r = repair_file (name, in, &out, s);
+      if (in > STDIN_FILENO)
+        close (in);
+      if (r > status)
+        status = r;
+    }
+  int e = output_flush (&out) < 0 ? out.err : 0;
+  output_close (&out);
+  const char *target = path ? path : "standard output";
+  if (!e && !path && !s->check && close (STDOUT_FILENO) != 0)
+    e = errno;
+  if (e)
+    {
+      snprintf (what, sizeof what, "%s%swrite error", path ? path : "",
+                path ? ": " : "");
+      report_error (what, e);
+      status = EXIT_TROUBLE;
+    }
+  if (path && !s->check)
+    {
+      if (status == EXIT_TROUBLE)
+        atomic_abort (&a);
+      else if (atomic_commit (&a, NULL) < 0)
+        {
+          snprintf (what, sizeof what, "%s: %s", target, a.failed);
+          report_error (what, errno);
+          status = EXIT_TROUBLE;
+        }
+    }
+  return status;
+}
+
+static void
+on_fatal_signal (int sig)
+{
+  atomic_cleanup_signal ();
+  signal (sig, SIG_DFL);
+  raise (sig);
+}
+
+static int
+usage_error (const char *what)
+{
+  fprintf (stderr, "%s: %s\nTry '%s --help' for more information.\n",
+           program_name, what, program_name);
+  return EXIT_TROUBLE;
 }
 
 int
@@ -99,29 +261,44 @@ main (int argc, char **argv)
          ? RULE_AUTO : (int) args.count_to_arg - 1;
   s.pad = args.pad_arg == pad_arg_auto ? RULE_AUTO : (int) args.pad_arg - 1;
 
-  struct output out;
-  if (output_open (&out, s.check ? -1 : STDOUT_FILENO) < 0)
+  int status;
+  if ((args.output_given || args.in_place_given) && s.check)
+    status = usage_error ("--check writes nothing: it takes no --output "
+                          "or --in-place");
+  else if (args.output_given && args.in_place_given)
+    status = usage_error ("--output and --in-place exclude each other");
+  else if (args.in_place_given)
     {
-      report_error ("output", ENOMEM);
-      return EXIT_TROUBLE;
+      status = args.inputs_num ? EXIT_REPAIRED
+               : usage_error ("--in-place needs FILE arguments");
+      for (unsigned i = 0; i < args.inputs_num && status != EXIT_TROUBLE;
+           i++)
+        if (!strcmp (args.inputs[i], "-"))
+          status = usage_error ("--in-place cannot repair standard input");
+      /* A closed pipe or a file-size limit must be an error to report,
+         not a silent death with the temporary file left behind.  */
+      signal (SIGPIPE, SIG_IGN);
+      signal (SIGXFSZ, SIG_IGN);
+      signal (SIGINT, on_fatal_signal);
+      signal (SIGTERM, on_fatal_signal);
+      signal (SIGHUP, on_fatal_signal);
+      for (unsigned i = 0; i < args.inputs_num && status != EXIT_TROUBLE;
+           i++)
+        {
+          int r = repair_in_place (args.inputs[i], args.in_place_arg, &s);
+          if (r > status)
+            status = r;
+        }
     }
-  int status = EXIT_REPAIRED;
-  for (unsigned i = 0; i < args.inputs_num || i == 0; i++)
+  else
     {
-      const char *name = args.inputs_num ? args.inputs[i] : "-";
-      int r = repair_file (name, &out, &s);
-      if (r > status)
-        status = r;
-      if (out.err)
-        break;
+      signal (SIGPIPE, SIG_IGN);
+      signal (SIGXFSZ, SIG_IGN);
+      signal (SIGINT, on_fatal_signal);
+      signal (SIGTERM, on_fatal_signal);
+      signal (SIGHUP, on_fatal_signal);
+      status = repair_to_output (&args, args.output_arg, &s);
     }
-  if (output_flush (&out) < 0 || (!s.check && close (STDOUT_FILENO) != 0
-                                  && (out.err = errno)))
-    {
-      report_error ("write error", out.err);
-      status = EXIT_TROUBLE;
-    }
-  output_close (&out);
   cmdline_parser_free (&args);
   return status;
 }

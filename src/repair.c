@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -30,6 +31,8 @@ struct run
   struct frame f;
   struct recount rc;
   enum slot_style style;
+  struct repair_note *notes;   /* the current message's repairs */
+  size_t nnotes, notes_cap;
   uint64_t line;               /* of the message being repaired */
   uint64_t number;
 };
@@ -111,6 +114,28 @@ reason_text (const struct frame *f, char *buf, size_t n)
     }
 }
 
+static int
+note_repair (struct run *r, enum level level, size_t item,
+             const struct fslot *s, const struct count *c)
+{
+  if (r->nnotes == r->notes_cap)
+    {
+      size_t cap = r->notes_cap ? 2 * r->notes_cap : 16;
+      struct repair_note *p = realloc (r->notes, cap * sizeof *p);
+      if (!p)
+        return -1;
+      r->notes = p;
+      r->notes_cap = cap;
+    }
+  struct repair_note *n = &r->notes[r->nnotes++];
+  n->level = level;
+  n->item = item;
+  n->slot = s;
+  n->value = c->value;
+  n->width = c->width;
+  return 0;
+}
+
 static void
 report_repair (struct run *r, enum level level, size_t item,
                const struct fslot *s, const struct count *c)
@@ -133,7 +158,7 @@ report_repair (struct run *r, enum level level, size_t item,
 }
 
 /* Write the framed message, its changed slots rewritten.  Returns how many
-   changed.  */
+   changed, -1 when out of memory.  */
 static int
 write_framed (struct run *r)
 {
@@ -151,7 +176,10 @@ write_framed (struct run *r)
       output_copy (r->out, &r->in, pos, s->off);
       output_slot (r->out, c->value, c->width, r->style);
       pos = s->off + s->info.width;
-      report_repair (r, k < 2 ? (enum level) k : LEVEL_ITEM, k - 1, s, c);
+      enum level level = k < 2 ? (enum level) k : LEVEL_ITEM;
+      report_repair (r, level, k - 1, s, c);
+      if (note_repair (r, level, k - 1, s, c) < 0)
+        return -1;
       changed++;
     }
   output_copy (r->out, &r->in, pos, f->end);
@@ -166,24 +194,39 @@ repair_message (struct run *r, uint64_t off)
   if (frame_message (&r->in, off, r->st->rule, &r->f) < 0)
     return -1;
   r->st->messages++;
+  r->nnotes = 0;
+  char buf[128];
+  const char *reason = NULL;
+  int ret = 0;
   if (r->f.status != FRAMED)
     {
-      char buf[128];
       r->st->passed++;
+      reason = reason_text (&r->f, buf, sizeof buf);
       report_finding (r->s->quiet, r->in.name, r->line, r->number,
-                      "%s; passed through unchanged",
-                      reason_text (&r->f, buf, sizeof buf));
+                      "%s; passed through unchanged", reason);
       output_copy (r->out, &r->in, off, r->f.end);
-      return 1;
+      ret = 1;
     }
-  if (recount_message (&r->f, r->st->rule, &r->rc) < 0)
-    return -1;
-  if (write_framed (r))
+  else
     {
-      r->st->repaired++;
-      r->st->scanned += r->f.evidence == EV_SCAN;
+      if (recount_message (&r->f, r->st->rule, &r->rc) < 0)
+        return -1;
+      int changed = write_framed (r);
+      if (changed < 0)
+        return -1;
+      if (changed)
+        {
+          r->st->repaired++;
+          r->st->scanned += r->f.evidence == EV_SCAN;
+        }
     }
-  return 0;
+  if (r->s->on_message)
+    {
+      struct message_note note = { r->in.name, r->number, off, r->line,
+                                   &r->f, reason, r->notes, r->nnotes };
+      r->s->on_message (r->s->on_message_ctx, &note);
+    }
+  return ret;
 }
 
 int
@@ -234,7 +277,7 @@ repair_stream (int fd, const char *name, struct output *out,
       if (s->progress)
         progress_messages (&progress, st->messages, st->repaired);
     }
-  if (!nomem)
+  if (!nomem && !out->err)
     {
       /* The tail: a final 0x1A, or what follows an input error.  */
       stream_end (&r.in);
@@ -262,6 +305,7 @@ repair_stream (int fd, const char *name, struct output *out,
     }
   frame_free (&r.f);
   recount_free (&r.rc);
+  free (r.notes);
   input_close (&r.in);
   return status;
 }

@@ -10,6 +10,26 @@
 
 enum { EXIT_REPAIRED = 0, EXIT_UNREPAIRED = 1, EXIT_TROUBLE = 2 };
 
+/* One rewritten slot.  */
+struct repair_note
+{
+  enum level level;
+  size_t item;                 /* 1-based, for LEVEL_ITEM */
+  const struct fslot *slot;    /* as it was on the input */
+  uint64_t value, width;       /* as it is written */
+};
+
+/* What became of one message, for whoever watches (a report, a test).  */
+struct message_note
+{
+  const char *input;
+  uint64_t number, off, line;
+  const struct frame *frame;   /* status, reason, evidence, slots */
+  const char *reason;          /* for a message passed through */
+  const struct repair_note *repairs;
+  size_t nrepairs;
+};
+
 struct settings
 {
   int check;                   /* write nothing; changes are findings */
@@ -18,6 +38,9 @@ struct settings
   int from, to;                /* RULE_AUTO or the forced value */
   int pad;                     /* RULE_AUTO or the forced enum slot_style */
   size_t mem_cap;              /* look-ahead kept in memory */
+  /* Called after each message, when set.  */
+  void (*on_message) (void *ctx, const struct message_note *note);
+  void *on_message_ctx;
   uint64_t learn_bound;        /* look-ahead held for learning, at most */
 };
 

@@ -63,7 +63,10 @@ void
 report_error (const char *what, int err)
 {
   progress_hide ();
-  fprintf (stderr, "%s: %s: %s\n", program_name, what, strerror (err));
+  if (err)
+    fprintf (stderr, "%s: %s: %s\n", program_name, what, strerror (err));
+  else
+    fprintf (stderr, "%s: %s\n", program_name, what);
 }
 
 const char *

@@ -32,7 +32,8 @@ void report_finding (int quiet, const char *file, uint64_t line,
 void report_warning (int quiet, const char *file, uint64_t line,
                      const char *fmt, ...)
   __attribute__ ((format (printf, 4, 5)));
-/* "ccfix: WHAT: strerror (ERR)", always.  */
+/* "ccfix: WHAT: strerror (ERR)", or "ccfix: WHAT" when ERR is 0; always,
+   whatever -q says.  */
 void report_error (const char *what, int err);
 void report_summary (const char *file, const struct stats *st);
 

@@ -1,0 +1,113 @@
+#!/bin/sh
+# Output modes and I/O faults: each a clear one-line error, exit 2, and
+# nothing lost.
+CCFIX=${CCFIX:-../src/ccfix}
+tmp=$(mktemp -d) || exit 1
+trap 'chmod -R u+rwx "$tmp"; rm -rf "$tmp"' EXIT HUP INT TERM
+pass=0 fail=0
+ok () { pass=$((pass + 1)); }
+bad () { fail=$((fail + 1)); echo "FAIL: $*"; }
+expect () {
+  want=$1 what=$2; shift 2
+  "$@" > "$tmp/out" 2> "$tmp/err"
+  got=$?
+  if [ "$got" -eq "$want" ]; then ok; else bad "$what: status $got, want $want ($(cat "$tmp/err"))"; fi
+}
+lines_of () { wc -l < "$1" | tr -d ' '; }
+# No temporary file may be left in DIR.
+no_temp () {
+  if ls "$1" | grep -q 'ccfix-'; then bad "$2: temporary file left: $(ls "$1")"; else ok; fi
+}
+
+d=$tmp/d; mkdir "$d"
+printf 'Message:\n     \nFrom: A\nContents:\n   20\nText item: \n    2\nx\n' > "$tmp/broken"
+printf 'Message:\n   44\nFrom: A\nContents:\n   20\nText item: \n    2\nx\n' > "$tmp/good"
+# Large enough that a small file-size limit stops it half way.
+i=0; while [ $i -lt 2000 ]; do cat "$tmp/broken"; i=$((i + 1)); done > "$tmp/many"
+
+# -o: the file appears whole, with the umask's mode.
+expect 0 "-o" sh -c 'umask 027; "$1" -q -o "$2" "$3"' sh "$CCFIX" "$d/new" "$tmp/broken"
+cmp -s "$d/new" "$tmp/good" && ok || bad "-o content"
+[ -s "$tmp/out" ] && bad "-o also wrote to stdout" || ok
+case $(ls -l "$d/new") in -rw-r-----*) ok ;; *) bad "-o mode: $(ls -l "$d/new")" ;; esac
+no_temp "$d" "-o"
+# -o over an existing file keeps its mode.
+chmod 604 "$d/new"
+expect 0 "-o over a file" "$CCFIX" -q -o "$d/new" "$tmp/broken"
+case $(ls -l "$d/new") in -rw----r--*) ok ;; *) bad "-o kept mode: $(ls -l "$d/new")" ;; esac
+
+# A failure half way: the old file untouched, no temporary file left.
+printf 'old contents\n' > "$d/keep"
+expect 2 "-o with a file-size limit" sh -c 'trap "" XFSZ; ulimit -f 8; exec "$1" -q -o "$2" "$3"' \
+  sh "$CCFIX" "$d/keep" "$tmp/many"
+[ "$(cat "$d/keep")" = "old contents" ] && ok || bad "-o failure touched the file"
+grep -q "^ccfix: $d/keep: write error: File too large$" "$tmp/err" && ok \
+  || bad "-o file-size message: $(cat "$tmp/err")"
+no_temp "$d" "-o failure"
+expect 2 "-o, a missing input" "$CCFIX" -q -o "$d/keep" "$tmp/broken" "$tmp/nothing"
+[ "$(cat "$d/keep")" = "old contents" ] && ok || bad "-o with a missing input replaced the file"
+no_temp "$d" "-o missing input"
+expect 2 "-o into a missing directory" "$CCFIX" -o "$tmp/no/such" "$tmp/broken"
+grep -q "^ccfix: $tmp/no/such: cannot create a temporary file: No such file or directory$" \
+  "$tmp/err" && ok || bad "-o missing directory message: $(cat "$tmp/err")"
+
+# -i: in place, the original kept with a suffix, the mode kept.
+cp "$tmp/broken" "$d/a"; chmod 640 "$d/a"
+expect 0 "-i.orig" "$CCFIX" -q -i.orig "$d/a"
+cmp -s "$d/a" "$tmp/good" && ok || bad "-i content"
+cmp -s "$d/a.orig" "$tmp/broken" && ok || bad "-i backup"
+case $(ls -l "$d/a") in -rw-r-----*) ok ;; *) bad "-i mode: $(ls -l "$d/a")" ;; esac
+cp "$tmp/broken" "$d/b"
+expect 0 "-i without suffix" "$CCFIX" -q --in-place "$d/b"
+cmp -s "$d/b" "$tmp/good" && ok || bad "--in-place content"
+[ -e "$d/b.orig" ] && bad "--in-place made a backup" || ok
+no_temp "$d" "-i"
+cp "$tmp/many" "$d/m"
+expect 2 "-i with a file-size limit" sh -c 'trap "" XFSZ; ulimit -f 8; exec "$1" -q -i "$2"' \
+  sh "$CCFIX" "$d/m"
+cmp -s "$d/m" "$tmp/many" && ok || bad "-i failure touched the file"
+no_temp "$d" "-i failure"
+expect 2 "-i on standard input" "$CCFIX" -i -
+grep -q "cannot repair standard input" "$tmp/err" && ok || bad "-i - message"
+expect 2 "-i without files" "$CCFIX" -i
+expect 2 "-i on a directory" "$CCFIX" -i "$d"
+grep -q "^ccfix: $d: not a regular file$" "$tmp/err" && ok || bad "-i directory message: $(cat "$tmp/err")"
+expect 2 "-o and --check" "$CCFIX" -c -o "$d/x" "$tmp/broken"
+[ -e "$d/x" ] && bad "--check -o wrote a file" || ok
+
+# Standard output onto an input: refused, as cat does.
+cp "$tmp/broken" "$d/self"
+expect 2 "output is an input" sh -c '"$1" "$2" >> "$2"' sh "$CCFIX" "$d/self"
+grep -q "^ccfix: $d/self: input file is output file$" "$tmp/err" && ok \
+  || bad "same file message: $(cat "$tmp/err")"
+cmp -s "$d/self" "$tmp/broken" && ok || bad "same file was written"
+
+# Faults on the way in and out.
+expect 2 "full disk" sh -c '"$1" "$2" > /dev/full' sh "$CCFIX" "$tmp/many"
+grep -q '^ccfix: write error: No space left on device$' "$tmp/err" && ok || bad "full disk message"
+expect 2 "file-size limit on stdout" sh -c 'trap "" XFSZ; ulimit -f 8; exec "$1" -q "$2" > "$3"' \
+  sh "$CCFIX" "$tmp/many" "$d/limited"
+grep -q '^ccfix: write error: File too large$' "$tmp/err" && ok || bad "stdout size limit message: $(cat "$tmp/err")"
+expect 2 "read error" "$CCFIX" /proc/self/mem
+grep -q '^ccfix: /proc/self/mem: read error: Input/output error$' "$tmp/err" && ok \
+  || bad "read error message: $(cat "$tmp/err")"
+expect 2 "directory input" "$CCFIX" "$d"
+grep -q "^ccfix: $d: read error: Is a directory$" "$tmp/err" && ok || bad "directory message"
+expect 2 "missing input" "$CCFIX" "$tmp/nothing"
+grep -q "^ccfix: $tmp/nothing: No such file or directory$" "$tmp/err" && ok || bad "missing message"
+cp "$tmp/broken" "$d/secret"; chmod 600 "$d/secret"
+if [ "$(id -u)" -eq 0 ]; then
+  # root reads anything: drop to nobody to meet a permission error.
+  chmod 755 "$tmp" "$d"
+  expect 2 "unreadable input" setpriv --reuid=65534 --regid=65534 --clear-groups "$CCFIX" "$d/secret"
+else
+  expect 2 "unreadable input" "$CCFIX" "$d/secret"
+fi
+grep -q "^ccfix: $d/secret: Permission denied$" "$tmp/err" && ok || bad "unreadable message: $(cat "$tmp/err")"
+# A closed pipe downstream: reported, not a silent death.
+sh -c '"$1" "$2" 2> "$3"; echo $? > "$4"' sh "$CCFIX" "$tmp/many" "$tmp/err" "$tmp/status" | head -c 10 > /dev/null
+[ "$(cat "$tmp/status")" = 2 ] && ok || bad "closed pipe status $(cat "$tmp/status")"
+grep -q '^ccfix: write error: Broken pipe$' "$tmp/err" && ok || bad "closed pipe message: $(cat "$tmp/err")"
+
+echo "faults: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

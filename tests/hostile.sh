@@ -1,0 +1,87 @@
+#!/bin/sh
+# Hostile input: none may crash, hang or grow memory without bound, and
+# each follows FORMAT.md: status 0 or 1, bytes kept, the output a fixed
+# point.  Memory is held to 64 MiB of address space by ulimit -v.
+CCFIX=${CCFIX:-../src/ccfix}
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT HUP INT TERM
+pass=0 fail=0
+ok () { pass=$((pass + 1)); }
+bad () { fail=$((fail + 1)); echo "FAIL: $*"; }
+
+# run NAME: repair $tmp/NAME within the memory limit and a time limit, then
+# check the status and that the output is a fixed point.
+run () {
+  name=$1 f=$tmp/$1
+  ( ulimit -v 65536; exec timeout 60 "$CCFIX" -q "$f" ) > "$f.out" 2> "$f.err"
+  st=$?
+  case $st in
+    0|1) ok ;;
+    *) bad "$name: status $st: $(head -c 300 "$f.err")"; return ;;
+  esac
+  ( ulimit -v 65536; exec timeout 60 "$CCFIX" -q "$f.out" ) > "$f.out2" 2>/dev/null
+  st2=$?
+  [ "$st2" -eq "$st" ] && cmp -s "$f.out" "$f.out2" && ok \
+    || bad "$name: not a fixed point (status $st then $st2)"
+}
+# same NAME: the output must be the input, byte for byte.
+same () { cmp -s "$tmp/$1" "$tmp/$1.out" && ok || bad "$1: bytes changed"; }
+
+head='Message:\n'
+tail='From: A\nContents:\n   20\nText item: \n    2\nx\n'
+printf "${head}123456789012345678901234\n${tail}" > "$tmp/digits20"; run digits20
+grep -q . "$tmp/digits20.out" && ok
+printf "${head}  -44\n${tail}" > "$tmp/negative"; run negative
+printf "${head} 4 4\n${tail}" > "$tmp/inner"; run inner
+printf "${head}4\0004\n${tail}" > "$tmp/nul"; run nul
+for f in digits20 negative inner nul; do
+  grep -q '^ *44$' "$tmp/$f.out" && ok || bad "$f: count not repaired"
+done
+
+# Tens of MiB with no line end, alone and inside a message.
+head -c 30000000 /dev/zero | tr '\0' 'x' > "$tmp/longline"; run longline; same longline
+{ printf 'Message:\n     \nContents:\n     \nText item: \n     \n'
+  head -c 30000000 /dev/zero | tr '\0' 'y'; } > "$tmp/longdata"; run longdata
+{ printf 'Message:\n'; head -c 20000000 /dev/zero | tr '\0' ' '; printf '\nContents:\n0\n'; } \
+  > "$tmp/longslot"; run longslot
+
+# A million empty messages.
+awk 'BEGIN { for (i = 0; i < 1000000; i++) printf "Message:\n     \nContents:\n     \n" }' \
+  > "$tmp/million"; run million
+[ "$(grep -c '^    0$' "$tmp/million.out")" -eq 1000000 ] && ok || bad "million: contents counts"
+
+# Only separators; keywords without line ends; a 0x1A in the middle.
+awk 'BEGIN { for (i = 0; i < 100000; i++) printf "\r\n\n" }' > "$tmp/separators"
+run separators; same separators
+printf 'Message:' > "$tmp/kw1"; run kw1; same kw1
+printf 'Message:\n   10\nContents:' > "$tmp/kw2"; run kw2; same kw2
+printf 'Message:\n     \nContents:\n     \nText item:' > "$tmp/kw3"; run kw3; same kw3
+printf "${head}   44\n${tail}\032${head}     \n${tail}" > "$tmp/sub"; run sub
+
+# Every prefix of a valid sample: truncation at every byte.
+printf 'Message:\r\n    95\r\nFrom: A\r\nContents:\r\n    67\r\nText item: \r\n     7\r\nhello\r\nFile item: A.BIN\r\n    13\r\n\000\r\nMessage:\n\032Message:\r\n    45\r\nContents:\r\n    26\r\nText item: \r\n     5\r\nbye\r\n\032' \
+  > "$tmp/sample"
+n=$(wc -c < "$tmp/sample")
+"$CCFIX" --check "$tmp/sample" 2> "$tmp/sample.err" && ok || bad "sample is not healthy: $(cat "$tmp/sample.err")"
+i=0 prefixes_bad=0
+while [ $i -le "$n" ]; do
+  head -c $i "$tmp/sample" > "$tmp/p"
+  "$CCFIX" -q "$tmp/p" > "$tmp/p.out" 2>/dev/null; st=$?
+  "$CCFIX" -q "$tmp/p.out" > "$tmp/p.out2" 2>/dev/null; st2=$?
+  if [ $st -gt 1 ] || [ $st2 -ne $st ] || ! cmp -s "$tmp/p.out" "$tmp/p.out2"; then
+    prefixes_bad=$((prefixes_bad + 1)); echo "prefix $i: status $st/$st2"
+  fi
+  i=$((i + 1))
+done
+[ $prefixes_bad -eq 0 ] && ok || bad "$prefixes_bad prefixes of the sample"
+# Cut inside the counted binary item: passed through, never re-counted.
+head -c 105 "$tmp/sample" > "$tmp/cut"; run cut; same cut
+"$CCFIX" "$tmp/cut" 2>&1 >/dev/null | grep -q 'message 1: cut short: the message count runs past the end' \
+  && ok || bad "cut inside item data: not reported as cut short"
+# Cut in the next Message: line: the whole message before it stands.
+head -c 115 "$tmp/sample" > "$tmp/cut2"; run cut2; same cut2
+"$CCFIX" "$tmp/cut2" 2>&1 >/dev/null | grep -q 'message 2: cut short' && ok \
+  || bad "cut in a Message: line: $("$CCFIX" "$tmp/cut2" 2>&1 >/dev/null)"
+
+echo "hostile: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,173 @@
+/* Fuzz target: the library on arbitrary bytes, checking FORMAT.md's
+   invariants.  Any failure aborts, which is what libFuzzer and AFL++
+   count as a finding.
+
+   libFuzzer:  clang -fsanitize=fuzzer,address,undefined ...
+   AFL++:      afl-clang-fast -fsanitize=fuzzer ... (the libFuzzer driver)
+   or linked with standalone.c to replay files (the seed corpus).
+
+   Checked for every input:
+   - the status is 0 or 1 (2 would be an I/O error on memory files);
+   - the output is the input with exactly the reported slots rewritten:
+     every rewritten span is a whole slot line's bytes (after an LF,
+     before its EOL) and holds a valid count in the learned style;
+   - the output is a fixed point: repairing it again changes nothing and
+     gives the same status.  */
+#define _GNU_SOURCE
+#include <config.h>
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "repair.h"
+#include "rules.h"
+
+struct edit
+{
+  uint64_t off, old_width, value, width;
+};
+
+struct watch
+{
+  struct edit *e;
+  size_t n, cap;
+};
+
+static void
+on_message (void *ctx, const struct message_note *note)
+{
+  struct watch *w = ctx;
+  for (size_t k = 0; k < note->nrepairs; k++)
+    {
+      if (w->n == w->cap)
+        {
+          w->cap = w->cap ? 2 * w->cap : 16;
+          w->e = realloc (w->e, w->cap * sizeof *w->e);
+          if (!w->e)
+            abort ();
+        }
+      const struct repair_note *r = &note->repairs[k];
+      struct edit e = { r->slot->off, r->slot->info.width, r->value,
+                        r->width };
+      w->e[w->n++] = e;
+    }
+}
+
+static int
+memfile (const void *p, size_t n)
+{
+  int fd = memfd_create ("ccfix-fuzz", 0);
+  if (fd < 0)
+    abort ();
+  for (size_t done = 0; done < n;)
+    {
+      ssize_t k = write (fd, (const char *) p + done, n - done);
+      if (k <= 0)
+        abort ();
+      done += (size_t) k;
+    }
+  if (lseek (fd, 0, SEEK_SET) != 0)
+    abort ();
+  return fd;
+}
+
+/* Repair N bytes at P; the output in *OUT (malloc'd, *OUTN bytes).  */
+static int
+repair (const uint8_t *p, size_t n, uint8_t **out, size_t *outn,
+        struct watch *w, struct stats *st)
+{
+  int ifd = memfile (p, n), ofd = memfile ("", 0);
+  struct settings s;
+  settings_default (&s);
+  s.quiet = 1;
+  s.mem_cap = 0;               /* the least: spills happen sooner */
+  s.on_message = on_message;
+  s.on_message_ctx = w;
+  struct output o;
+  if (output_open (&o, ofd) < 0)
+    abort ();
+  int status = repair_stream (ifd, "fuzz", &o, &s, st);
+  if (output_flush (&o) < 0)
+    abort ();
+  output_close (&o);
+  off_t size = lseek (ofd, 0, SEEK_END);
+  *outn = (size_t) size;
+  *out = malloc (*outn + 1);
+  if (!*out || pread (ofd, *out, *outn, 0) != (ssize_t) *outn)
+    abort ();
+  close (ifd);
+  close (ofd);
+  return status;
+}
+
+static void
+check_edits (const uint8_t *in, size_t n, const uint8_t *out, size_t outn,
+             const struct watch *w, enum slot_style style)
+{
+  size_t at = 0, o = 0;
+  for (size_t k = 0; k < w->n; k++)
+    {
+      const struct edit *e = &w->e[k];
+      if (e->off < at || e->off + e->old_width > n)
+        abort ();
+      /* A slot is a whole line: after an LF, before its EOL.  */
+      if (e->off == 0 || in[e->off - 1] != '\n')
+        abort ();
+      size_t end = (size_t) (e->off + e->old_width);
+      if (!(end < n && (in[end] == '\n'
+                        || (in[end] == '\r' && end + 1 < n
+                            && in[end + 1] == '\n'))))
+        abort ();
+      size_t same = (size_t) e->off - at;
+      if (o + same > outn || memcmp (in + at, out + o, same) != 0)
+        abort ();
+      o += same;
+      if (o + e->width > outn)
+        abort ();
+      for (uint64_t done = 0; done < e->width;)
+        {
+          unsigned char want[64];
+          size_t k = slot_format (e->value, e->width, style, done, want,
+                                  sizeof want);
+          if (memcmp (out + o + done, want, k) != 0)
+            abort ();
+          done += k;
+        }
+      struct slot_info info;
+      slot_classify (out + o, (size_t) e->width, &info);
+      if (info.cls != SLOT_VALID || info.value != e->value)
+        abort ();
+      o += (size_t) e->width;
+      at = end;
+    }
+  if (outn - o != n - at || memcmp (in + at, out + o, n - at) != 0)
+    abort ();
+}
+
+int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
+{
+  struct watch w = { 0 }, again = { 0 };
+  struct stats st, st2;
+  uint8_t *out, *out2;
+  size_t outn, out2n;
+  int status = repair (data, size, &out, &outn, &w, &st);
+  if (status != EXIT_REPAIRED && status != EXIT_UNREPAIRED)
+    abort ();
+  check_edits (data, size, out, outn, &w, (enum slot_style) st.style);
+  int status2 = repair (out, outn, &out2, &out2n, &again, &st2);
+  if (status2 != status || again.n != 0 || out2n != outn
+      || memcmp (out, out2, outn) != 0)
+    abort ();
+  free (out);
+  free (out2);
+  free (w.e);
+  free (again.e);
+  return 0;
+}

@@ -131,11 +131,11 @@ check_edits (const uint8_t *in, size_t n, const uint8_t *out, size_t outn,
       for (uint64_t done = 0; done < e->width;)
         {
           unsigned char want[64];
-          size_t k = slot_format (e->value, e->width, style, done, want,
-                                  sizeof want);
-          if (memcmp (out + o + done, want, k) != 0)
+          size_t got = slot_format (e->value, e->width, style, done, want,
+                                    sizeof want);
+          if (memcmp (out + o + done, want, got) != 0)
             abort ();
-          done += k;
+          done += got;
         }
       struct slot_info info;
       slot_classify (out + o, (size_t) e->width, &info);

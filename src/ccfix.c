@@ -3,6 +3,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
+#include <stdlib.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -11,6 +13,7 @@
 
 #include "atomic.h"
 #include "cmdline.h"
+#include "jsonl.h"
 #include "repair.h"
 #include "rules.h"
 
@@ -51,16 +54,91 @@ close_stdio (void)
   return 0;
 }
 
-/* Repair NAME (or standard input for "-") onto OUT.  */
-static int
-repair_file (const char *name, int fd, struct output *out,
-             const struct settings *s)
+/* One input's outcome, for the table that ends a run over several.  */
+struct row
 {
+  const char *name;
+  char *account;
   struct stats st;
-  int status = repair_stream (fd, name, out, s, &st);
-  if (s->verbose)
-    report_summary (name, &st);
-  return status;
+  int status;
+};
+
+/* What holds across the inputs of one run.  */
+struct job
+{
+  struct settings s;
+  const char *account;         /* --account, for the single input */
+  struct jsonl report;         /* when --report */
+  struct row *rows;
+  size_t nrows;
+};
+
+/* Repair NAME (or standard input for "-"), open as FD, onto OUT.  */
+static int
+repair_file (struct job *job, const char *name, int fd, struct output *out)
+{
+  struct row *rows = realloc (job->rows, (job->nrows + 1) * sizeof *rows);
+  if (!rows)
+    {
+      report_error (name, ENOMEM);
+      return EXIT_TROUBLE;
+    }
+  job->rows = rows;
+  struct row *row = &rows[job->nrows++];
+  row->name = name;
+  row->account = job->account ? strdup (job->account)
+                 : account_from_name (name);
+  job->report.account = row->account;
+  row->status = repair_stream (fd, name, out, &job->s, &row->st);
+  if (job->s.verbose)
+    report_summary (name, &row->st);
+  return row->status;
+}
+
+static const char *
+verdict (const struct job *job, const struct row *row)
+{
+  uint64_t repairs = 0;
+  for (int l = 0; l < 3; l++)
+    for (int c = 0; c < 3; c++)
+      repairs += row->st.repairs[l][c];
+  if (row->status == EXIT_TROUBLE)
+    return "error";
+  if (job->s.lint)
+    return row->status ? "would fail" : "would migrate";
+  if (row->st.passed)
+    return job->s.check ? "unframeable" : "passed through";
+  if (repairs)
+    return job->s.check ? "needs repair" : "repaired";
+  return "ok";
+}
+
+/* The per-file table: file, account, messages, repairs, passed through,
+   verdict, in columns as wide as their widest entry.  */
+static void
+print_table (const struct job *job)
+{
+  int wf = 4, wa = 7;
+  for (size_t i = 0; i < job->nrows; i++)
+    {
+      int n = (int) strlen (job->rows[i].name);
+      int a = job->rows[i].account ? (int) strlen (job->rows[i].account) : 1;
+      wf = n > wf ? n : wf;
+      wa = a > wa ? a : wa;
+    }
+  fprintf (stderr, "%-*s  %-*s  %8s  %7s  %6s  %s\n", wf, "FILE", wa,
+           "ACCOUNT", "MESSAGES", "REPAIRS", "PASSED", "VERDICT");
+  for (size_t i = 0; i < job->nrows; i++)
+    {
+      const struct row *r = &job->rows[i];
+      uint64_t repairs = 0;
+      for (int l = 0; l < 3; l++)
+        for (int c = 0; c < 3; c++)
+          repairs += r->st.repairs[l][c];
+      fprintf (stderr, "%-*s  %-*s  %8" PRIu64 "  %7" PRIu64 "  %6" PRIu64
+               "  %s\n", wf, r->name, wa, r->account ? r->account : "-",
+               r->st.messages, repairs, r->st.passed, verdict (job, r));
+    }
 }
 
 static int
@@ -87,8 +165,7 @@ is_output (const struct stat *in, const struct stat *out)
 }
 
 static int
-repair_in_place (const char *name, const char *suffix,
-                 const struct settings *s)
+repair_in_place (struct job *job, const char *name, const char *suffix)
 {
   struct stat st;
   int fd = open_input (name, &st);
@@ -115,7 +192,7 @@ repair_in_place (const char *name, const char *suffix,
     }
   else
     {
-      status = repair_file (name, fd, &out, s);
+      status = repair_file (job, name, fd, &out);
       int e = output_flush (&out) < 0 ? out.err : 0;
       output_close (&out);
       if (e || status == EXIT_TROUBLE)
@@ -142,9 +219,10 @@ repair_in_place (const char *name, const char *suffix,
 /* Repair every input onto one output: standard output, or PATH replaced
    atomically at the end.  */
 static int
-repair_to_output (const struct gengetopt_args_info *args, const char *path,
-                  const struct settings *s)
+repair_to_output (struct job *job, const struct gengetopt_args_info *args,
+                  const char *path)
 {
+  const struct settings *s = &job->s;
   struct atomic a;
   struct stat out_st, old;
   int fd = STDOUT_FILENO;
@@ -180,7 +258,7 @@ repair_to_output (const struct gengetopt_args_info *args, const char *path,
           report_error (what, 0);
         }
       else if (in >= 0)
-        r = repair_file (name, in, &out, s);
+        r = repair_file (job, name, in, &out);
       if (in > STDIN_FILENO)
         close (in);
       if (r > status)
@@ -248,57 +326,108 @@ main (int argc, char **argv)
       return close_stdio ();
     }
 
-  struct settings s;
-  settings_default (&s);
-  s.check = args.check_flag;
-  s.quiet = args.quiet_flag;
-  s.verbose = args.verbose_flag;
-  s.progress = args.progress_flag;
+  struct job job = { .account = args.account_arg };
+  struct settings *s = &job.s;
+  settings_default (s);
+  s->lint = args.lint_flag;
+  s->check = args.check_flag || s->lint;
+  s->quiet = args.quiet_flag;
+  s->verbose = args.verbose_flag;
+  s->progress = args.progress_flag;
   /* The enums list "auto" first, then the values in enum order.  */
-  s.from = args.count_from_arg == count_from_arg_auto
-           ? RULE_AUTO : (int) args.count_from_arg - 1;
-  s.to = args.count_to_arg == count_to_arg_auto
-         ? RULE_AUTO : (int) args.count_to_arg - 1;
-  s.pad = args.pad_arg == pad_arg_auto ? RULE_AUTO : (int) args.pad_arg - 1;
+  s->from = args.count_from_arg == count_from_arg_auto
+            ? RULE_AUTO : (int) args.count_from_arg - 1;
+  s->to = args.count_to_arg == count_to_arg_auto
+          ? RULE_AUTO : (int) args.count_to_arg - 1;
+  s->pad = args.pad_arg == pad_arg_auto ? RULE_AUTO : (int) args.pad_arg - 1;
 
-  int status;
-  if ((args.output_given || args.in_place_given) && s.check)
-    status = usage_error ("--check writes nothing: it takes no --output "
-                          "or --in-place");
+  /* A closed pipe or a file-size limit must be an error to report, not a
+     silent death with a temporary file left behind.  */
+  signal (SIGPIPE, SIG_IGN);
+  signal (SIGXFSZ, SIG_IGN);
+  signal (SIGINT, on_fatal_signal);
+  signal (SIGTERM, on_fatal_signal);
+  signal (SIGHUP, on_fatal_signal);
+
+  int status = EXIT_REPAIRED;
+  if ((args.output_given || args.in_place_given) && s->check)
+    status = usage_error ("--check and --lint write nothing: they take no "
+                          "--output or --in-place");
   else if (args.output_given && args.in_place_given)
     status = usage_error ("--output and --in-place exclude each other");
-  else if (args.in_place_given)
+  else if (args.account_given && args.inputs_num > 1)
+    status = usage_error ("--account labels a single input");
+  else if (args.in_place_given && !args.inputs_num)
+    status = usage_error ("--in-place needs FILE arguments");
+  for (unsigned i = 0; args.in_place_given && i < args.inputs_num
+                       && status != EXIT_TROUBLE; i++)
+    if (!strcmp (args.inputs[i], "-"))
+      status = usage_error ("--in-place cannot repair standard input");
+
+  struct atomic report_file;
+  struct output report_out;
+  if (status != EXIT_TROUBLE && args.report_given)
     {
-      status = args.inputs_num ? EXIT_REPAIRED
-               : usage_error ("--in-place needs FILE arguments");
-      for (unsigned i = 0; i < args.inputs_num && status != EXIT_TROUBLE;
-           i++)
-        if (!strcmp (args.inputs[i], "-"))
-          status = usage_error ("--in-place cannot repair standard input");
-      /* A closed pipe or a file-size limit must be an error to report,
-         not a silent death with the temporary file left behind.  */
-      signal (SIGPIPE, SIG_IGN);
-      signal (SIGXFSZ, SIG_IGN);
-      signal (SIGINT, on_fatal_signal);
-      signal (SIGTERM, on_fatal_signal);
-      signal (SIGHUP, on_fatal_signal);
-      for (unsigned i = 0; i < args.inputs_num && status != EXIT_TROUBLE;
-           i++)
+      if (atomic_open (&report_file, args.report_arg, NULL) < 0)
         {
-          int r = repair_in_place (args.inputs[i], args.in_place_arg, &s);
-          if (r > status)
-            status = r;
+          char what[1024];
+          snprintf (what, sizeof what, "%s: %s", args.report_arg,
+                    report_file.failed);
+          report_error (what, errno);
+          status = EXIT_TROUBLE;
+        }
+      else if (output_open (&report_out, report_file.fd) < 0)
+        {
+          report_error (args.report_arg, ENOMEM);
+          atomic_abort (&report_file);
+          status = EXIT_TROUBLE;
+        }
+      else
+        {
+          job.report.out = &report_out;
+          s->on_message = jsonl_message;
+          s->on_message_ctx = &job.report;
         }
     }
+
+  if (status == EXIT_TROUBLE)
+    ;
+  else if (args.in_place_given)
+    for (unsigned i = 0; i < args.inputs_num; i++)
+      {
+        int r = repair_in_place (&job, args.inputs[i], args.in_place_arg);
+        if (r > status)
+          status = r;
+      }
   else
+    status = repair_to_output (&job, &args, args.output_arg);
+
+  if (job.report.out)
     {
-      signal (SIGPIPE, SIG_IGN);
-      signal (SIGXFSZ, SIG_IGN);
-      signal (SIGINT, on_fatal_signal);
-      signal (SIGTERM, on_fatal_signal);
-      signal (SIGHUP, on_fatal_signal);
-      status = repair_to_output (&args, args.output_arg, &s);
+      int e = output_flush (&report_out) < 0 ? report_out.err : 0;
+      output_close (&report_out);
+      char what[1024];
+      if (e)
+        {
+          snprintf (what, sizeof what, "%s: write error", args.report_arg);
+          report_error (what, e);
+          status = EXIT_TROUBLE;
+        }
+      if (status == EXIT_TROUBLE)
+        atomic_abort (&report_file);
+      else if (atomic_commit (&report_file, NULL) < 0)
+        {
+          snprintf (what, sizeof what, "%s: %s", args.report_arg,
+                    report_file.failed);
+          report_error (what, errno);
+          status = EXIT_TROUBLE;
+        }
     }
+  if ((s->verbose || s->check) && job.nrows > 1)
+    print_table (&job);
+  for (size_t i = 0; i < job.nrows; i++)
+    free (job.rows[i].account);
+  free (job.rows);
   cmdline_parser_free (&args);
   return status;
 }

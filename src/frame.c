@@ -474,6 +474,18 @@ frame_contents (struct input *in, struct rule rule, struct frame *f)
   return by_scan (in, f);
 }
 
+/* Remember where the first From: and Subject: say who and what.  */
+static void
+note_header (struct input *in, const struct line *ln, struct frame *f)
+{
+  uint64_t v;
+  if (f->from_off == UINT64_MAX && line_has_prefix (in, ln, "From:", 5, &v))
+    f->from_off = v, f->from_end = ln->end;
+  else if (f->subject_off == UINT64_MAX
+           && line_has_prefix (in, ln, "Subject:", 8, &v))
+    f->subject_off = v, f->subject_end = ln->end;
+}
+
 int
 frame_message (struct input *in, uint64_t off, struct rule rule,
                struct frame *f)
@@ -484,6 +496,8 @@ frame_message (struct input *in, uint64_t off, struct rule rule,
   f->reason = WHY_NONE;
   f->evidence = EV_COUNTS;
   f->why_item = 0;
+  f->from_off = f->subject_off = UINT64_MAX;
+  f->from_end = f->subject_end = 0;
   memset (&f->cslot, 0, sizeof f->cslot);
 
   struct line ln;
@@ -495,7 +509,10 @@ frame_message (struct input *in, uint64_t off, struct rule rule,
       uint64_t p = f->mslot.next;
       while (line_read (in, p, &ln, &kind) && !starts_message (kind)
              && kind != LINE_CONTENTS)
-        p = ln.next;
+        {
+          note_header (in, &ln, f);
+          p = ln.next;
+        }
       if (!line_read (in, p, &ln, &kind))
         fail (f, CUT_SHORT, WHY_ENDS_EARLY, LEVEL_CONTENTS, 0);
       else if (starts_message (kind))

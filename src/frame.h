@@ -57,6 +57,9 @@ struct frame
 {
   uint64_t off;              /* the Message: line */
   struct fslot mslot;
+  /* The values of the first From: and Subject: headers, for reports:
+     [off, end), off == UINT64_MAX when there is none.  */
+  uint64_t from_off, from_end, subject_off, subject_end;
   uint64_t contents_off;     /* the Contents: line */
   struct fslot cslot;        /* items start at cslot.next */
   struct fitem *items;

@@ -152,6 +152,22 @@ line_read (struct input *in, uint64_t off, struct line *ln,
   return 1;
 }
 
+int
+line_has_prefix (struct input *in, const struct line *ln, const char *s,
+                 size_t n, uint64_t *value)
+{
+  if (ln->end - ln->off < n)
+    return 0;
+  for (size_t i = 0; i < n; i++)
+    if (input_byte (in, ln->off + i) != (unsigned char) s[i])
+      return 0;
+  uint64_t v = ln->off + n;
+  while (v < ln->end && input_byte (in, v) == ' ')
+    v++;
+  *value = v;
+  return 1;
+}
+
 uint64_t
 skip_blank_lines (struct input *in, uint64_t off)
 {

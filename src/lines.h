@@ -53,6 +53,11 @@ enum line_kind line_kind (struct input *in, const struct line *ln);
 int line_read (struct input *in, uint64_t off, struct line *ln,
                enum line_kind *kind);
 
+/* Whether LN starts with the N bytes of S; if so, *VALUE is where the
+   text after them and any spaces begins.  */
+int line_has_prefix (struct input *in, const struct line *ln, const char *s,
+                     size_t n, uint64_t *value);
+
 /* Past any blank lines from OFF.  */
 uint64_t skip_blank_lines (struct input *in, uint64_t off);
 

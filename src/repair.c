@@ -136,12 +136,55 @@ note_repair (struct run *r, enum level level, size_t item,
   return 0;
 }
 
+/* What the Migration Wizard would have read in slot S: spaces read as 0
+   (KB Q287056), anything else as the text there.  */
+static void
+wizard_reads (struct run *r, const struct fslot *s, char *buf, size_t n)
+{
+  size_t k = 0;
+  for (uint64_t at = s->off; at < s->off + s->info.width && k + 4 < n; at++)
+    {
+      int c = input_byte (&r->in, at);
+      if (c == ' ' || c == 0)
+        continue;
+      buf[k++] = c > ' ' && c < 0x7f && c != '\'' ? (char) c : '?';
+    }
+  if (k == 0)
+    buf[k++] = '0';
+  buf[k] = 0;
+}
+
+/* --lint: the event the Exchange 5.5 Migration Wizard would have logged
+   for a bad count (1027 for a message count, 1032 for the others).  */
+static void
+report_event (struct run *r, enum level level, size_t item,
+              const struct fslot *s)
+{
+  char read[40];
+  wizard_reads (r, s, read, sizeof read);
+  if (level == LEVEL_MESSAGE)
+    report_finding (r->s->quiet, r->in.name, r->line, r->number,
+                    "event 1027: invalid Message size of '%s'", read);
+  else if (level == LEVEL_CONTENTS)
+    report_finding (r->s->quiet, r->in.name, r->line, r->number,
+                    "event 1032: invalid Contents size of '%s'", read);
+  else
+    report_finding (r->s->quiet, r->in.name, r->line, r->number,
+                    "event 1032: invalid Item size of '%s' (item %zu)", read,
+                    item);
+}
+
 static void
 report_repair (struct run *r, enum level level, size_t item,
                const struct fslot *s, const struct count *c)
 {
   static const int class_index[] = { 2, 0, 1 };   /* by enum slot_class */
   r->st->repairs[level][class_index[s->info.cls]]++;
+  if (r->s->lint)
+    {
+      report_event (r, level, item, s);
+      return;
+    }
   char what[64];
   if (level == LEVEL_ITEM)
     snprintf (what, sizeof what, "item %zu", item);
@@ -202,8 +245,13 @@ repair_message (struct run *r, uint64_t off)
     {
       r->st->passed++;
       reason = reason_text (&r->f, buf, sizeof buf);
-      report_finding (r->s->quiet, r->in.name, r->line, r->number,
-                      "%s; passed through unchanged", reason);
+      if (r->s->lint)
+        report_finding (r->s->quiet, r->in.name, r->line, r->number,
+                        "event 1029: Token should have been 'Message:' (%s)",
+                        reason);
+      else
+        report_finding (r->s->quiet, r->in.name, r->line, r->number,
+                        "%s; passed through unchanged", reason);
       output_copy (r->out, &r->in, off, r->f.end);
       ret = 1;
     }
@@ -222,8 +270,9 @@ repair_message (struct run *r, uint64_t off)
     }
   if (r->s->on_message)
     {
-      struct message_note note = { r->in.name, r->number, off, r->line,
-                                   &r->f, reason, r->notes, r->nnotes };
+      struct message_note note = { r->in.name, &r->in, r->number, off,
+                                   r->line, &r->f, reason, r->notes,
+                                   r->nnotes, r->style };
       r->s->on_message (r->s->on_message_ctx, &note);
     }
   return ret;
@@ -256,10 +305,18 @@ repair_stream (int fd, const char *name, struct output *out,
   if (first > 0 && !nomem)
     {
       st->preamble_lines = r.line - 1 + (input_byte (&r.in, first - 1) != '\n');
-      report_warning (s->quiet, name, 1, "%" PRIu64 " lines %s passed "
-                      "through unchanged", st->preamble_lines,
-                      more_messages (&r.in, first)
-                      ? "before the first Message: line" : "and no Message: line");
+      if (s->lint)
+        {
+          report_warning (s->quiet, name, 1, "event 1029: Token should have "
+                          "been 'Message:'");
+          status = EXIT_UNREPAIRED;
+        }
+      else
+        report_warning (s->quiet, name, 1, "%" PRIu64 " lines %s passed "
+                        "through unchanged", st->preamble_lines,
+                        more_messages (&r.in, first)
+                        ? "before the first Message: line"
+                        : "and no Message: line");
       output_copy (out, &r.in, 0, first);
     }
   uint64_t off = first;

@@ -23,16 +23,19 @@ struct repair_note
 struct message_note
 {
   const char *input;
+  struct input *in;            /* its bytes, still there during the call */
   uint64_t number, off, line;
   const struct frame *frame;   /* status, reason, evidence, slots */
   const char *reason;          /* for a message passed through */
   const struct repair_note *repairs;
   size_t nrepairs;
+  enum slot_style style;       /* the repaired slots are written in */
 };
 
 struct settings
 {
   int check;                   /* write nothing; changes are findings */
+  int lint;                    /* with check: findings as wizard events */
   int quiet, verbose;
   int progress;                /* show progress on a terminal */
   int from, to;                /* RULE_AUTO or the forced value */

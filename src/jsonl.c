@@ -1,0 +1,164 @@
+/* The JSON Lines report.  */
+#include <config.h>
+#include "jsonl.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "frame.h"
+#include "rules.h"
+
+/* Slot texts and header values longer than this are cut, with "...":
+   a hostile 20 MiB slot must not make a 20 MiB report line.  */
+#define TEXT_MAX 256
+
+static void
+put (struct jsonl *j, const char *s)
+{
+  output_bytes (j->out, (const unsigned char *) s, strlen (s));
+}
+
+/* One byte as JSON string content: the input is taken as Latin-1, so any
+   byte is a character and the report is always valid UTF-8.  */
+static void
+put_char (struct jsonl *j, unsigned char c)
+{
+  char buf[8];
+  if (c == '"' || c == '\\')
+    snprintf (buf, sizeof buf, "\\%c", c);
+  else if (c < 0x20 || c == 0x7f)
+    snprintf (buf, sizeof buf, "\\u%04x", c);
+  else if (c < 0x80)
+    snprintf (buf, sizeof buf, "%c", c);
+  else
+    snprintf (buf, sizeof buf, "%c%c", 0xc0 | (c >> 6), 0x80 | (c & 0x3f));
+  put (j, buf);
+}
+
+static void
+put_input_text (struct jsonl *j, struct input *in, uint64_t from,
+                uint64_t to)
+{
+  put (j, "\"");
+  uint64_t stop = to - from > TEXT_MAX ? from + TEXT_MAX : to;
+  for (uint64_t at = from; at < stop; at++)
+    {
+      int c = input_byte (in, at);
+      if (c < 0)
+        break;
+      put_char (j, (unsigned char) c);
+    }
+  put (j, stop < to ? "...\"" : "\"");
+}
+
+static void
+put_string (struct jsonl *j, const char *s)
+{
+  put (j, "\"");
+  for (; *s; s++)
+    put_char (j, (unsigned char) *s);
+  put (j, "\"");
+}
+
+static void
+put_key_u64 (struct jsonl *j, const char *key, uint64_t v)
+{
+  char buf[64];
+  snprintf (buf, sizeof buf, ",\"%s\":%" PRIu64, key, v);
+  put (j, buf);
+}
+
+static void
+put_slot_now (struct jsonl *j, const struct repair_note *r,
+              enum slot_style style)
+{
+  unsigned char piece[TEXT_MAX];
+  size_t n = slot_format (r->value, r->width, style, 0, piece, sizeof piece);
+  put (j, "\"");
+  for (size_t i = 0; i < n; i++)
+    put_char (j, piece[i]);
+  put (j, n < r->width ? "...\"" : "\"");
+}
+
+static const char *
+evidence_name (enum evidence e)
+{
+  return e == EV_COUNTS ? "counts" : e == EV_SCAN ? "scan" : "best-cut";
+}
+
+void
+jsonl_message (void *ctx, const struct message_note *note)
+{
+  struct jsonl *j = ctx;
+  const struct frame *f = note->frame;
+  put (j, "{\"input\":");
+  put_string (j, note->input);
+  put (j, ",\"account\":");
+  if (j->account)
+    put_string (j, j->account);
+  else
+    put (j, "null");
+  put_key_u64 (j, "message", note->number);
+  put_key_u64 (j, "offset", note->off);
+  put_key_u64 (j, "line", note->line);
+  put (j, ",\"from\":");
+  if (f->from_off != UINT64_MAX)
+    put_input_text (j, note->in, f->from_off, f->from_end);
+  else
+    put (j, "null");
+  put (j, ",\"subject\":");
+  if (f->subject_off != UINT64_MAX)
+    put_input_text (j, note->in, f->subject_off, f->subject_end);
+  else
+    put (j, "null");
+  put (j, ",\"status\":");
+  put (j, f->status != FRAMED ? "\"passed-through\""
+          : note->nrepairs ? "\"repaired\"" : "\"ok\"");
+  put (j, ",\"repairs\":[");
+  for (size_t k = 0; k < note->nrepairs; k++)
+    {
+      const struct repair_note *r = &note->repairs[k];
+      put (j, k ? ",{\"level\":\"" : "{\"level\":\"");
+      put (j, level_name (r->level));
+      put (j, "\"");
+      if (r->level == LEVEL_ITEM)
+        put_key_u64 (j, "item", r->item);
+      put (j, ",\"class\":\"");
+      put (j, count_class_name (r->slot));
+      put (j, "\",\"was\":");
+      put_input_text (j, note->in, r->slot->off,
+                      r->slot->off + r->slot->info.width);
+      put (j, ",\"now\":");
+      put_slot_now (j, r, note->style);
+      put (j, ",\"evidence\":\"");
+      put (j, evidence_name (f->evidence));
+      put (j, "\"}");
+    }
+  put (j, "]");
+  if (note->reason)
+    {
+      put (j, ",\"reason\":");
+      put_string (j, note->reason);
+    }
+  put (j, "}\n");
+}
+
+char *
+account_from_name (const char *name)
+{
+  if (!strcmp (name, "-"))
+    return NULL;
+  const char *base = strrchr (name, '/');
+  base = base ? base + 1 : name;
+  const char *dot = strrchr (base, '.');
+  size_t n = dot && dot != base ? (size_t) (dot - base) : strlen (base);
+  char *s = malloc (n + 1);
+  if (s)
+    {
+      memcpy (s, base, n);
+      s[n] = 0;
+    }
+  return s;
+}

@@ -1,0 +1,24 @@
+/* The JSON Lines report: one object per message, in input order, for the
+   administrator who must know which messages were damaged and what
+   changed (the schema is in ccfix(1), REPORT).  */
+#ifndef CCFIX_JSONL_H
+#define CCFIX_JSONL_H
+
+#include "output.h"
+#include "repair.h"
+
+struct jsonl
+{
+  struct output *out;
+  const char *account;         /* NULL: none */
+};
+
+/* An on_message callback: CTX is a struct jsonl.  */
+void jsonl_message (void *ctx, const struct message_note *note);
+
+/* The account a file holds, from its name: the base name less a final
+   extension ("exports/One, User.txt" -> "One, User").  Returns a malloc'd
+   string, or NULL for standard input.  */
+char *account_from_name (const char *name);
+
+#endif

@@ -429,47 +429,43 @@ message_end (struct input *in, uint64_t contents_end)
   return ends_here (in, q) ? q : next_message_line (in, q);
 }
 
-/* Where a count that starts at its keyword, or after its slot, ends.  */
-static uint64_t
-count_end (struct rule rule, uint64_t keyword, const struct fslot *s)
-{
-  return (rule.from == FROM_SLOT ? s->next : keyword) + s->info.value;
-}
-
+/* Item counts that land frame the message whatever its other counts say;
+   else a valid contents or message count gives the end of the contents,
+   unless it runs past the end of the input: the stream was cut short.  */
 static int
 frame_contents (struct input *in, struct rule rule, struct frame *f)
 {
   const struct fslot *m = &f->mslot, *c = &f->cslot;
-  if (m->info.cls == SLOT_VALID
-      && past_end (in, rule.from == FROM_SLOT ? m->next : f->off,
-                   m->info.value))
-    return fail (f, CUT_SHORT, WHY_PAST_END, LEVEL_MESSAGE, 0);
-  if (c->info.cls == SLOT_VALID
-      && past_end (in, rule.from == FROM_SLOT ? c->next : f->contents_off,
-                   c->info.value))
-    return fail (f, CUT_SHORT, WHY_PAST_END, LEVEL_CONTENTS, 0);
-
   int r = by_counts (in, f);
   if (r != 0 || f->status != FRAMED)
     return r;
   f->nitems = 0;
   f->evidence = EV_COUNTS;
-  uint64_t end;
-  if (c->info.cls == SLOT_VALID
-      && (end = count_end (rule, f->contents_off, c)) >= c->next
-      && lands (in, end, 0))
+  if (c->info.cls == SLOT_VALID)
     {
-      r = by_cut (in, f, end, EV_CONTENTS);
-      if (r != 0 || f->status != FRAMED)
-        return r;
+      uint64_t from = rule.from == FROM_SLOT ? c->next : f->contents_off;
+      if (past_end (in, from, c->info.value))
+        return fail (f, CUT_SHORT, WHY_PAST_END, LEVEL_CONTENTS, 0);
+      uint64_t end = from + c->info.value;
+      if (end >= c->next && lands (in, end, 0))
+        {
+          r = by_cut (in, f, end, EV_CONTENTS);
+          if (r != 0 || f->status != FRAMED)
+            return r;
+        }
     }
-  if (m->info.cls == SLOT_VALID && rule.to == TO_DATA
-      && (end = count_end (rule, f->off, m)) >= c->next
-      && lands (in, end, 0))
+  if (m->info.cls == SLOT_VALID)
     {
-      r = by_cut (in, f, end, EV_MESSAGE);
-      if (r != 0 || f->status != FRAMED)
-        return r;
+      uint64_t from = rule.from == FROM_SLOT ? m->next : f->off;
+      if (past_end (in, from, m->info.value))
+        return fail (f, CUT_SHORT, WHY_PAST_END, LEVEL_MESSAGE, 0);
+      uint64_t end = from + m->info.value;
+      if (rule.to == TO_DATA && end >= c->next && lands (in, end, 0))
+        {
+          r = by_cut (in, f, end, EV_MESSAGE);
+          if (r != 0 || f->status != FRAMED)
+            return r;
+        }
     }
   return by_scan (in, f);
 }

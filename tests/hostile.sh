@@ -77,7 +77,7 @@ done
 [ $prefixes_bad -eq 0 ] && ok || bad "$prefixes_bad prefixes of the sample"
 # Cut inside the counted binary item: passed through, never re-counted.
 head -c 105 "$tmp/sample" > "$tmp/cut"; run cut; same cut
-"$CCFIX" "$tmp/cut" 2>&1 >/dev/null | grep -q 'message 1: cut short: the message count runs past the end' \
+"$CCFIX" "$tmp/cut" 2>&1 >/dev/null | grep -q 'message 1: cut short: the item 2 count runs past the end' \
   && ok || bad "cut inside item data: not reported as cut short"
 # Cut in the next Message: line: the whole message before it stands.
 head -c 115 "$tmp/sample" > "$tmp/cut2"; run cut2; same cut2

@@ -4,7 +4,7 @@
 srcdir=${srcdir:-.}
 REPLAY=${REPLAY:-./fuzz/replay}
 set --
-for f in "$srcdir"/tests/fuzz/corpus/* "$srcdir"/data/*.txt "$srcdir"/tests/golden/*.in; do
+for f in "$srcdir"/tests/fuzz/corpus/* "$srcdir"/data/*.txt "$srcdir"/tests/pairs/*.in; do
   [ -f "$f" ] && set -- "$@" "$f"
 done
 [ $# -gt 0 ] || { echo "fuzz: no corpus found under $srcdir"; exit 1; }

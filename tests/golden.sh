@@ -1,5 +1,5 @@
 #!/bin/sh
-# Golden pairs: each NAME.in repaired must give NAME.out byte for byte,
+# Golden pairs (tests/pairs): each NAME.in repaired must give NAME.out byte for byte,
 # with NAME.status (default 0) and, when given, exactly NAME.err on
 # stderr; the output of a clean run must be a fixed point.  The samples
 # in data/ with a .fixed file are checked the same way.
@@ -35,7 +35,7 @@ check () {  # check NAME IN OUT
   fi
   pass=$((pass + 1))
 }
-for in in "$srcdir"/tests/golden/*.in; do
+for in in "$srcdir"/tests/pairs/*.in; do
   check "$(basename "$in" .in)" "$in" "${in%.in}.out"
 done
 for in in "$srcdir"/data/*.txt; do

@@ -329,11 +329,11 @@ main (int argc, char **argv)
   struct job job = { .account = args.account_arg };
   struct settings *s = &job.s;
   settings_default (s);
-  s->lint = args.lint_flag;
-  s->check = args.check_flag || s->lint;
-  s->quiet = args.quiet_flag;
-  s->verbose = args.verbose_flag;
-  s->progress = args.progress_flag;
+  s->lint = args.lint_given;
+  s->check = args.check_given || s->lint;
+  s->quiet = args.quiet_given;
+  s->verbose = args.verbose_given;
+  s->progress = args.progress_given;
   /* The enums list "auto" first, then the values in enum order.  */
   s->from = args.count_from_arg == count_from_arg_auto
             ? RULE_AUTO : (int) args.count_from_arg - 1;

@@ -8,7 +8,7 @@
  * parts (lines, slots, data); both streams are rendered from the same
  * parts, inner counts first, and every count is the rendered length of
  * what it frames.  Damage is chosen, not detected, and only where
- * FORMAT.md's framing rules recover it unambiguously (see plan_message).
+ * FORMAT.md's framing rules recover it unambiguously (see plan_damage).
  *
  * Files written into OUTDIR:
  *   in, expected       the damaged stream and its repair
@@ -69,7 +69,7 @@ typedef struct {
 	size_t len, cap;
 } buf;
 
-static void die(const char *what)
+static _Noreturn void die(const char *what)
 {
 	perror(what);
 	exit(2);
@@ -418,28 +418,29 @@ static void render_stream(buf *out, enum ctx ctx)
 
 /* ---- content ------------------------------------------------------------ */
 
-/* Names in code page 437/850: umlauts, accents, box drawing. */
+/* Names in code page 437/850: umlauts, accents, box drawing.  Octal
+ * escapes, because a hex escape would swallow the letters after it. */
 static const char *const names[] = {
-	"Grewal, Jeff", "M\x81ller, J\x81rgen", "Fran\x87ois, Ren\x82",
-	"\x8e" "berg, \x99sten", "Pe\xa4" "a, Jos\x82", "One, User",
-	"Admin", "\x9a" "bel, Gr\x84" "fin", "S\xe1" "nchez, \xa0" "ngel",
-	"Lef\x8a" "vre, Ma\x8b" "l", "\xc9\xcd\xcd Postmaster \xcd\xcd\xbb",
-	"K\x94nig, B\x84rbel", "Ng, \xa5" "u\xa4" "o",
+	"Grewal, Jeff", "M\201ller, J\201rgen", "Fran\207ois, Ren\202",
+	"\216berg, \231sten", "Pe\244a, Jos\202", "One, User",
+	"Admin", "\232bel, Gr\204fin", "S\341nchez, \240ngel",
+	"Lef\212vre, Ma\213l", "\311\315\315 Postmaster \315\315\273",
+	"K\224nig, B\204rbel", "Ng, \245u\244o",
 };
-static const char *const hubs[] = { "Hub", "HUBPO2", "SALES", "\x8e" "RHUS", "PO1" };
+static const char *const hubs[] = { "Hub", "HUBPO2", "SALES", "\216RHUS", "PO1" };
 static const char *const words[] = {
 	"the", "report", "is", "attached", "please", "review", "by", "Friday",
 	"meeting", "moved", "to", "room", "4", "thanks", "regards", "budget",
-	"Gr\x81\xe1" "e", "r\x82sum\x82", "\x9b" "12", "\xab", "\xac", "Re:",
-	"cc:Mail", "--", "OK.", "p.s.", "\xf8" "C", "\xe1" "eta",
+	"Gr\201\341e", "r\202sum\202", "\23312", "\253", "\254", "Re:",
+	"cc:Mail", "--", "OK.", "p.s.", "\370C", "\341eta",
 };
 static const char *const subjects[] = {
-	"Another message", "Budget 1998", "Re: lunch", "F\x81r Sie",
-	"Quarterly r\x82sum\x82", "FW: Contents of the share", "",
+	"Another message", "Budget 1998", "Re: lunch", "F\201r Sie",
+	"Quarterly r\202sum\202", "FW: Contents of the share", "",
 };
-static const char *const folders[] = { "Inbox", "Drafts", "Projekte \x8e", "Message Log", "Sent" };
+static const char *const folders[] = { "Inbox", "Drafts", "Projekte \216", "Message Log", "Sent" };
 static const char *const prios[] = { "Normal", "Urgent", "Low" };
-static const char *const exts[] = { "TXT", "DOC", "XLS", "ZIP", "BMP", "W\x8e" "R" };
+static const char *const exts[] = { "TXT", "DOC", "XLS", "ZIP", "BMP", "W\216R" };
 
 /* Data look-alikes, each at a line start: a repair must count past them. */
 static const char *const lookalikes[] = {
@@ -456,11 +457,15 @@ static void put_line(buf *b, const char *text)
 
 static void put_date(buf *b)
 {
+	/* One draw per statement: the order in which function arguments are
+	 * evaluated is unspecified, and a seed must mean one stream. */
+	unsigned v[5];
+	static const unsigned lo[5] = { 1, 1, 90, 1, 0 }, hi[5] = { 12, 28, 99, 12, 59 };
+	for (int i = 0; i < 5; i++)
+		v[i] = (unsigned)between(lo[i], hi[i]);
+	const char *half = chance(50) ? "AM" : "PM";
 	char d[48];
-	snprintf(d, sizeof d, "%u/%u/%02u %u:%02u%s", (unsigned)between(1, 12),
-	         (unsigned)between(1, 28), (unsigned)between(90, 99),
-	         (unsigned)between(1, 12), (unsigned)between(0, 59),
-	         chance(50) ? "AM" : "PM");
+	snprintf(d, sizeof d, "%u/%u/%02u %u:%02u%s", v[0], v[1], v[2], v[3], v[4], half);
 	put_str(b, d);
 }
 
@@ -517,8 +522,8 @@ static void gen_preamble(buf *p)
 		"Lotus cc:Mail Export Utility  Version 8.50",
 		"(c) Copyright Lotus Development Corporation",
 		"Exporting messages for One, User ...",
-		"\xc9\xcd\xcd\xcd\xcd\xcd\xcd\xbb", "", "Message count: 12",
-		"  Messages: 3 exported", "Post office: \x8e" "RHUS",
+		"\311\315\315\315\315\315\315\273", "", "Message count: 12",
+		"  Messages: 3 exported", "Post office: \216RHUS",
 	};
 	size_t n = between(1, 4);
 	for (size_t i = 0; i < n; i++)
@@ -600,9 +605,11 @@ static void gen_item(struct item *it, int plain, int text_only)
 	} else {
 		char t[64];
 		if (chance(75)) {
-			snprintf(t, sizeof t, "File item: %c%c%c%u.%s ", 'A' + (int)below(26),
-			         'A' + (int)below(26), 'A' + (int)below(26),
-			         (unsigned)below(1000), PICK(exts));
+			put_str(&it->line, "File item: ");
+			for (int i = 0; i < 3; i++)
+				put_byte(&it->line, 'A' + (int)below(26));
+			unsigned num = (unsigned)below(1000);
+			snprintf(t, sizeof t, "%u.%s ", num, PICK(exts));
 			put_str(&it->line, t);
 			put_date(&it->line);
 		} else {

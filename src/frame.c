@@ -315,7 +315,10 @@ by_cut (struct input *in, struct frame *f, uint64_t end, enum evidence ev)
   if (r < 0)
     cut = CUT_NOMEM;
   else if (r > 0)
-    fail (f, UNFRAMED, WHY_TOO_MANY, LEVEL_CONTENTS, 0);
+    {
+      fail (f, UNFRAMED, WHY_TOO_MANY, LEVEL_CONTENTS, 0);
+      f->contents_end = end;
+    }
   else if (cs.n && cs.c[0].off == first)
     {
       chosen = malloc (cs.n * sizeof *chosen);
@@ -326,8 +329,11 @@ by_cut (struct input *in, struct frame *f, uint64_t end, enum evidence ev)
   if (cut == CUT_NOMEM)
     ret = -1;
   else if (cut == CUT_TIE)
-    fail (f, UNFRAMED, WHY_TIE, ev == EV_CONTENTS ? LEVEL_CONTENTS
-                                                  : LEVEL_MESSAGE, 0);
+    {
+      fail (f, UNFRAMED, WHY_TIE, ev == EV_CONTENTS ? LEVEL_CONTENTS
+                                                    : LEVEL_MESSAGE, 0);
+      f->contents_end = end;
+    }
   else if (cut == CUT_OK)
     {
       for (size_t k = 0; k < nchosen && ret == 0; k++)
@@ -352,7 +358,10 @@ by_cut (struct input *in, struct frame *f, uint64_t end, enum evidence ev)
 
 /* Evidence 4, the last resort: an item's data runs to the next item or
    Message: line; blank lines before a Message: line or the end are
-   separators.  Valid counts that land are still believed.  */
+   separators.  Valid counts that land are still believed, but not across
+   a Message: line: what the scan looks at must stay within the message it
+   would pass through, or repairing the messages after it could change
+   how it frames on the next run.  */
 static int
 by_scan (struct input *in, struct frame *f)
 {
@@ -373,7 +382,8 @@ by_scan (struct input *in, struct frame *f)
           if (past_end (in, data, slot.info.value))
             return fail (f, CUT_SHORT, WHY_PAST_END, LEVEL_ITEM,
                          f->nitems + 1);
-          if (lands (in, data + slot.info.value, 1))
+          if (data + slot.info.value <= next_message_line (in, data)
+              && lands (in, data + slot.info.value, 1))
             {
               if (push_item (f, q, &slot, slot.info.value) < 0)
                 return -1;
@@ -526,8 +536,20 @@ frame_message (struct input *in, uint64_t off, struct rule rule,
     f->why_level = LEVEL_MESSAGE;
   if (r < 0)
     return -1;
-  if (f->status == FRAMED)
+  /* A message passed through runs as far as its framing looked, so that
+     nothing it depended on is repaired after it: a count past the end
+     covers the rest of the input, a count that could not be cut covers
+     the contents it gave; anything else stops at the next Message:
+     line.  */
+  if (f->status == FRAMED
+      || (f->status == UNFRAMED
+          && (f->reason == WHY_TIE || f->reason == WHY_TOO_MANY)))
     f->end = message_end (in, f->contents_end);
+  else if (f->status == CUT_SHORT)
+    {
+      stream_end (in);
+      f->end = input_size (in);
+    }
   else
     {
       line_get (in, off, &ln);

@@ -366,6 +366,9 @@ static int
 by_scan (struct input *in, struct frame *f)
 {
   uint64_t p = f->cslot.next;
+  /* The next Message: line at a line start: found once and kept, since the
+     items only move forward, so that many items cost one walk.  */
+  uint64_t limit = 0;
   for (;;)
     {
       uint64_t q = skip_blank_lines (in, p);
@@ -382,7 +385,9 @@ by_scan (struct input *in, struct frame *f)
           if (past_end (in, data, slot.info.value))
             return fail (f, CUT_SHORT, WHY_PAST_END, LEVEL_ITEM,
                          f->nitems + 1);
-          if (data + slot.info.value <= next_message_line (in, data)
+          if (limit < data)
+            limit = next_message_line (in, data);
+          if (data + slot.info.value <= limit
               && lands (in, data + slot.info.value, 1))
             {
               if (push_item (f, q, &slot, slot.info.value) < 0)

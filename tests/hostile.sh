@@ -51,6 +51,12 @@ awk 'BEGIN { for (i = 0; i < 1000000; i++) printf "Message:\n     \nContents:\n 
   > "$tmp/million"; run million
 [ "$(grep -c '^    0$' "$tmp/million.out")" -eq 1000000 ] && ok || bad "million: contents counts"
 
+# A hundred thousand items whose counts land nowhere: the scan must stay
+# linear.
+awk 'BEGIN { printf "Message:\n\nContents:\n\n"
+  for (i = 0; i < 100000; i++) printf "Text item: \n1\nxy\n"
+  printf "Message:\n\nContents:\n\n" }' > "$tmp/manyitems"; run manyitems
+
 # Only separators; keywords without line ends; a 0x1A in the middle.
 awk 'BEGIN { for (i = 0; i < 100000; i++) printf "\r\n\n" }' > "$tmp/separators"
 run separators; same separators

@@ -18,12 +18,12 @@ settle (const struct fslot *s, uint64_t value)
   return c;
 }
 
-/* A self-inclusive count: BASE plus its own slot line, whose length
-   depends on the digits written into it.  */
+/* A self-inclusive count: BASE plus its own slot line (its digits and an
+   EOL of EOL bytes), whose length depends on the digits written into it.  */
 static struct count
-settle_self (const struct fslot *s, uint64_t base)
+settle_self (const struct fslot *s, uint64_t base, uint64_t eol)
 {
-  uint64_t w = s->info.width, eol = s->next - s->off - w;
+  uint64_t w = s->info.width;
   struct count c = { base + w + eol, w, 0 };
   if (s->info.cls == SLOT_VALID && s->info.value == c.value)
     return c;
@@ -43,35 +43,81 @@ settle_self (const struct fslot *s, uint64_t base)
 }
 
 int
+recount_reserve (const struct frame *f, struct recount *rc)
+{
+  if (f->nitems <= rc->cap)
+    return 0;
+  struct count *p = realloc (rc->items, f->nitems * sizeof *p);
+  if (p)
+    rc->items = p;
+  struct item_sizes *z = realloc (rc->item_sizes, f->nitems * sizeof *z);
+  if (z)
+    rc->item_sizes = z;
+  if (!p || !z)
+    return -1;
+  rc->cap = f->nitems;
+  return 0;
+}
+
+static uint64_t
+eol_of (const struct fslot *s)
+{
+  return s->next - s->off - s->info.width;
+}
+
+int
 recount_message (const struct frame *f, struct rule rule, struct recount *rc)
 {
-  if (f->nitems > rc->cap)
-    {
-      struct count *p = realloc (rc->items, f->nitems * sizeof *p);
-      if (!p)
-        return -1;
-      rc->items = p;
-      rc->cap = f->nitems;
-    }
-  uint64_t grown = 0;          /* bytes that widened slots add */
+  if (recount_reserve (f, rc) < 0)
+    return -1;
+  struct sizes z = {
+    .message_line = f->mslot.off - f->off,
+    .mslot_eol = eol_of (&f->mslot),
+    .headers = f->contents_off - f->mslot.next,
+    .contents_line = f->cslot.off - f->contents_off,
+    .cslot_eol = eol_of (&f->cslot),
+    .separators = f->end - f->contents_end,
+    .items = rc->item_sizes,
+  };
+  uint64_t prev = f->cslot.next;
   for (size_t i = 0; i < f->nitems; i++)
     {
-      rc->items[i] = settle (&f->items[i].slot, f->items[i].data_len);
-      grown += rc->items[i].width - f->items[i].slot.info.width;
+      const struct fitem *it = &f->items[i];
+      struct item_sizes *iz = &z.items[i];
+      iz->before = it->off - prev;
+      iz->line = it->slot.off - it->off;
+      iz->slot_eol = eol_of (&it->slot);
+      iz->data = it->data_len;
+      prev = it->slot.next + it->data_len;
     }
+  return recount_sizes (f, &z, rule, rc);
+}
 
-  uint64_t contents = f->contents_end - f->cslot.next + grown;
+int
+recount_sizes (const struct frame *f, const struct sizes *z,
+               struct rule rule, struct recount *rc)
+{
+  if (recount_reserve (f, rc) < 0)
+    return -1;
+  uint64_t contents = 0;
+  for (size_t i = 0; i < f->nitems; i++)
+    {
+      const struct item_sizes *iz = &z->items[i];
+      rc->items[i] = settle (&f->items[i].slot, iz->data);
+      contents += iz->before + iz->line + rc->items[i].width + iz->slot_eol
+                  + iz->data;
+    }
   rc->contents = rule.from == FROM_SLOT
                  ? settle (&f->cslot, contents)
-                 : settle_self (&f->cslot,
-                                f->cslot.off - f->contents_off + contents);
-  grown += rc->contents.width - f->cslot.info.width;
-
-  uint64_t to = rule.to == TO_DATA ? f->contents_end : f->end;
-  uint64_t message = to - f->mslot.next + grown;
+                 : settle_self (&f->cslot, z->contents_line + contents,
+                                z->cslot_eol);
+  uint64_t message = z->headers + z->contents_line + rc->contents.width
+                     + z->cslot_eol + contents
+                     + (rule.to == TO_NEXT ? z->separators : 0);
   rc->msg = rule.from == FROM_SLOT
             ? settle (&f->mslot, message)
-            : settle_self (&f->mslot, f->mslot.off - f->off + message);
+            : settle_self (&f->mslot, z->message_line + message,
+                           z->mslot_eol);
   return 0;
 }
 
@@ -79,7 +125,9 @@ void
 recount_free (struct recount *rc)
 {
   free (rc->items);
+  free (rc->item_sizes);
   rc->items = NULL;
+  rc->item_sizes = NULL;
   rc->cap = 0;
 }
 

@@ -20,17 +20,44 @@ struct count
   int change;                  /* the slot is rewritten */
 };
 
+/* The lengths of a message's parts as they will be written, slots apart:
+   the input's lengths, or those after a change of code page.  */
+struct item_sizes
+{
+  uint64_t before;             /* blank lines before the item line */
+  uint64_t line;               /* the item line with its EOL */
+  uint64_t slot_eol;
+  uint64_t data;
+};
+
+struct sizes
+{
+  uint64_t message_line;       /* "Message:" with its EOL */
+  uint64_t mslot_eol;
+  uint64_t headers;
+  uint64_t contents_line;      /* "Contents:" with its EOL */
+  uint64_t cslot_eol;
+  uint64_t separators;         /* from the end of the contents to the end */
+  struct item_sizes *items;    /* one per item of the frame */
+};
+
 struct recount
 {
   struct count msg, contents;
   struct count *items;
   size_t cap;
+  struct item_sizes *item_sizes;   /* for recount_message's own sizes */
 };
 
 /* The counts of a framed message under RULE, inner first so that a widened
    slot is counted by every count that encloses it.  -1 when out of memory.  */
 int recount_message (const struct frame *f, struct rule rule,
                      struct recount *rc);
+/* The same from the lengths Z the parts will have when written.  */
+int recount_sizes (const struct frame *f, const struct sizes *z,
+                   struct rule rule, struct recount *rc);
+/* Room for F's items in RC; -1 when out of memory.  */
+int recount_reserve (const struct frame *f, struct recount *rc);
 void recount_free (struct recount *rc);
 
 /* The class a finding gives a slot that changes: blank, invalid or, for a

@@ -299,6 +299,15 @@ on_fatal_signal (int sig)
 }
 
 static int
+no_conversion (const char *from, const char *to)
+{
+  char what[512];
+  snprintf (what, sizeof what, "cannot convert from %s to %s", from, to);
+  report_error (what, errno);
+  return EXIT_TROUBLE;
+}
+
+static int
 usage_error (const char *what)
 {
   fprintf (stderr, "%s: %s\nTry '%s --help' for more information.\n",
@@ -364,6 +373,25 @@ main (int argc, char **argv)
     if (!strcmp (args.inputs[i], "-"))
       status = usage_error ("--in-place cannot repair standard input");
 
+  /* One converter for the run's text, one for the report's names.  */
+  struct charset transcode = { (iconv_t) -1, NULL, NULL };
+  struct charset decode = { (iconv_t) -1, NULL, NULL };
+  if (status != EXIT_TROUBLE && args.to_code_given && !args.from_code_given)
+    status = usage_error ("--to-code needs --from-code");
+  else if (status != EXIT_TROUBLE && args.to_code_given)
+    {
+      if (charset_open (&transcode, args.to_code_arg, args.from_code_arg) < 0)
+        status = no_conversion (args.from_code_arg, args.to_code_arg);
+      s->transcode = &transcode;
+      s->from_code = args.from_code_arg;
+    }
+  if (status != EXIT_TROUBLE && args.from_code_given && args.report_given)
+    {
+      if (charset_open (&decode, "UTF-8", args.from_code_arg) < 0)
+        status = no_conversion (args.from_code_arg, "UTF-8");
+      job.report.decode = &decode;
+    }
+
   struct atomic report_file;
   struct output report_out;
   if (status != EXIT_TROUBLE && args.report_given)
@@ -425,6 +453,8 @@ main (int argc, char **argv)
     }
   if ((s->verbose || s->check) && job.nrows > 1)
     print_table (&job);
+  charset_close (&transcode);
+  charset_close (&decode);
   for (size_t i = 0; i < job.nrows; i++)
     free (job.rows[i].account);
   free (job.rows);

@@ -37,12 +37,47 @@ put_char (struct jsonl *j, unsigned char c)
   put (j, buf);
 }
 
+struct text
+{
+  char buf[4 * TEXT_MAX];
+  size_t n;
+};
+
+static void
+sink_text (void *ctx, const char *p, size_t n)
+{
+  struct text *t = ctx;
+  if (n > sizeof t->buf - t->n)
+    n = sizeof t->buf - t->n;
+  memcpy (t->buf + t->n, p, n);
+  t->n += n;
+}
+
+/* Input bytes as a JSON string: decoded from the -f code page when it can
+   be, else taken as Latin-1.  */
 static void
 put_input_text (struct jsonl *j, struct input *in, uint64_t from,
                 uint64_t to)
 {
   put (j, "\"");
   uint64_t stop = to - from > TEXT_MAX ? from + TEXT_MAX : to;
+  struct text t = { .n = 0 };
+  uint64_t len, bad;
+  if (j->decode && charset_convert (j->decode, in, from, stop, sink_text, &t,
+                                    &len, &bad) == 0)
+    {
+      /* Already UTF-8: only quotes, backslashes and controls escaped.  */
+      for (size_t i = 0; i < t.n; i++)
+        {
+          unsigned char c = (unsigned char) t.buf[i];
+          if (c >= 0x80)
+            output_bytes (j->out, &c, 1);
+          else
+            put_char (j, c);
+        }
+      put (j, stop < to ? "...\"" : "\"");
+      return;
+    }
   for (uint64_t at = from; at < stop; at++)
     {
       int c = input_byte (in, at);
@@ -114,7 +149,7 @@ jsonl_message (void *ctx, const struct message_note *note)
   else
     put (j, "null");
   put (j, ",\"status\":");
-  put (j, f->status != FRAMED ? "\"passed-through\""
+  put (j, note->reason ? "\"passed-through\""
           : note->nrepairs ? "\"repaired\"" : "\"ok\"");
   put (j, ",\"repairs\":[");
   for (size_t k = 0; k < note->nrepairs; k++)

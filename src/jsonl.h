@@ -4,6 +4,7 @@
 #ifndef CCFIX_JSONL_H
 #define CCFIX_JSONL_H
 
+#include "charset.h"
 #include "output.h"
 #include "repair.h"
 
@@ -11,6 +12,7 @@ struct jsonl
 {
   struct output *out;
   const char *account;         /* NULL: none */
+  struct charset *decode;      /* -f: header values to UTF-8; NULL: Latin-1 */
 };
 
 /* An on_message callback: CTX is a struct jsonl.  */

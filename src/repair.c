@@ -33,6 +33,8 @@ struct run
   enum slot_style style;
   struct repair_note *notes;   /* the current message's repairs */
   size_t nnotes, notes_cap;
+  struct part *parts;          /* -t: the current message's parts */
+  size_t parts_cap;
   uint64_t line;               /* of the message being repaired */
   uint64_t number;
 };
@@ -229,6 +231,146 @@ write_framed (struct run *r)
   return changed;
 }
 
+/* A part of a message as -t writes it: text to convert, binary data to
+   copy, or a slot (K: 0 message, 1 contents, 2 + i item i).  */
+struct part
+{
+  uint64_t from, to;
+  enum { PART_TEXT, PART_BINARY, PART_SLOT } kind;
+  size_t k;
+  uint64_t *size;              /* where its written length goes */
+};
+
+#define MAX_FIXED_PARTS 8
+
+/* The parts of the framed message in order, each text part being one of
+   the lengths recount_sizes needs.  */
+static size_t
+list_parts (struct run *r, struct sizes *z, struct part *parts)
+{
+  const struct frame *f = &r->f;
+  size_t n = 0;
+#define PART(a, b, kind_, k_, size_) \
+  parts[n++] = (struct part) { (a), (b), (kind_), (k_), (size_) }
+  PART (f->off, f->mslot.off, PART_TEXT, 0, &z->message_line);
+  PART (f->mslot.off, f->mslot.off + f->mslot.info.width, PART_SLOT, 0, NULL);
+  PART (f->mslot.off + f->mslot.info.width, f->mslot.next, PART_TEXT, 0,
+        &z->mslot_eol);
+  PART (f->mslot.next, f->contents_off, PART_TEXT, 0, &z->headers);
+  PART (f->contents_off, f->cslot.off, PART_TEXT, 0, &z->contents_line);
+  PART (f->cslot.off, f->cslot.off + f->cslot.info.width, PART_SLOT, 1, NULL);
+  PART (f->cslot.off + f->cslot.info.width, f->cslot.next, PART_TEXT, 0,
+        &z->cslot_eol);
+  uint64_t prev = f->cslot.next;
+  for (size_t i = 0; i < f->nitems; i++)
+    {
+      const struct fitem *it = &f->items[i];
+      struct item_sizes *iz = &z->items[i];
+      struct line ln;
+      uint64_t v;
+      line_get (&r->in, it->off, &ln);
+      int text = line_has_prefix (&r->in, &ln, "Text item:", 10, &v);
+      uint64_t data = it->slot.next;
+      PART (prev, it->off, PART_TEXT, 0, &iz->before);
+      PART (it->off, it->slot.off, PART_TEXT, 0, &iz->line);
+      PART (it->slot.off, it->slot.off + it->slot.info.width, PART_SLOT,
+            2 + i, NULL);
+      PART (it->slot.off + it->slot.info.width, data, PART_TEXT, 0,
+            &iz->slot_eol);
+      PART (data, data + it->data_len, text ? PART_TEXT : PART_BINARY, 0,
+            &iz->data);
+      prev = data + it->data_len;
+    }
+  PART (f->contents_end, f->end, PART_TEXT, 0, &z->separators);
+#undef PART
+  return n;
+}
+
+static void
+sink_output (void *ctx, const char *p, size_t n)
+{
+  output_bytes (ctx, (const unsigned char *) p, n);
+}
+
+/* -t: measure the message converted, recount, and write it converted.
+   Returns 0, 1 when it holds bytes invalid in its code page (it is then
+   passed through unconverted), -1 when out of memory.  */
+static int
+write_transcoded (struct run *r, uint64_t off, char *why, size_t why_size)
+{
+  const struct frame *f = &r->f;
+  if (recount_reserve (f, &r->rc) < 0)
+    return -1;
+  size_t max = MAX_FIXED_PARTS + 5 * f->nitems;
+  if (max > r->parts_cap)
+    {
+      struct part *p = realloc (r->parts, max * sizeof *p);
+      if (!p)
+        return -1;
+      r->parts = p;
+      r->parts_cap = max;
+    }
+  struct sizes z = { .items = r->rc.item_sizes };
+  size_t n = list_parts (r, &z, r->parts);
+  for (size_t k = 0; k < n; k++)
+    {
+      struct part *p = &r->parts[k];
+      uint64_t len = p->to - p->from, bad;
+      if (p->kind == PART_TEXT
+          && charset_convert (r->s->transcode, &r->in, p->from, p->to, NULL,
+                              NULL, &len, &bad) < 0)
+        {
+          snprintf (why, why_size, "byte offset %" PRIu64 " is not a "
+                    "character of %s", bad, r->s->from_code);
+          report_finding (r->s->quiet, r->in.name, r->line, r->number,
+                          "%s; passed through unconverted", why);
+          output_copy (r->out, &r->in, off, f->end);
+          return 1;
+        }
+      if (p->size)
+        *p->size = len;
+    }
+  if (recount_sizes (f, &z, r->st->rule, &r->rc) < 0)
+    return -1;
+  int changed = 0;
+  for (size_t k = 0; k < n; k++)
+    {
+      const struct part *p = &r->parts[k];
+      uint64_t len, bad;
+      if (p->kind == PART_BINARY)
+        output_copy (r->out, &r->in, p->from, p->to);
+      else if (p->kind == PART_TEXT)
+        {
+          if (r->out->fd >= 0)
+            charset_convert (r->s->transcode, &r->in, p->from, p->to,
+                             sink_output, r->out, &len, &bad);
+          else
+            r->out->bytes += *p->size;
+        }
+      else
+        {
+          const struct fslot *s = p->k == 0 ? &f->mslot : p->k == 1
+                                  ? &f->cslot : &f->items[p->k - 2].slot;
+          const struct count *c = p->k == 0 ? &r->rc.msg : p->k == 1
+                                  ? &r->rc.contents : &r->rc.items[p->k - 2];
+          if (!c->change)
+            {
+              output_copy (r->out, &r->in, p->from, p->to);
+              continue;
+            }
+          output_slot (r->out, c->value, c->width, r->style);
+          enum level level = p->k < 2 ? (enum level) p->k : LEVEL_ITEM;
+          report_repair (r, level, p->k - 1, s, c);
+          if (note_repair (r, level, p->k - 1, s, c) < 0)
+            return -1;
+          changed++;
+        }
+    }
+  if (changed)
+    r->st->repaired++;
+  return 0;
+}
+
 /* Frame, recount and write the message at OFF.  Returns 1 when it had to
    be passed through, -1 when out of memory.  */
 static int
@@ -254,6 +396,17 @@ repair_message (struct run *r, uint64_t off)
                         "%s; passed through unchanged", reason);
       output_copy (r->out, &r->in, off, r->f.end);
       ret = 1;
+    }
+  else if (r->s->transcode)
+    {
+      ret = write_transcoded (r, off, buf, sizeof buf);
+      if (ret < 0)
+        return -1;
+      if (ret)
+        {
+          r->st->passed++;
+          reason = buf;
+        }
     }
   else
     {
@@ -363,6 +516,7 @@ repair_stream (int fd, const char *name, struct output *out,
   frame_free (&r.f);
   recount_free (&r.rc);
   free (r.notes);
+  free (r.parts);
   input_close (&r.in);
   return status;
 }

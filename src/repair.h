@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "charset.h"
 #include "output.h"
 #include "report.h"
 
@@ -40,6 +41,8 @@ struct settings
   int progress;                /* show progress on a terminal */
   int from, to;                /* RULE_AUTO or the forced value */
   int pad;                     /* RULE_AUTO or the forced enum slot_style */
+  struct charset *transcode;   /* -t: convert text with it, then recount */
+  const char *from_code;       /* its source code page, for messages */
   size_t mem_cap;              /* look-ahead kept in memory */
   /* Called after each message, when set.  */
   void (*on_message) (void *ctx, const struct message_note *note);

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Golden pairs (tests/pairs): each NAME.in repaired must give NAME.out byte for byte,
 # with NAME.status (default 0) and, when given, exactly NAME.err on
-# stderr; the output of a clean run must be a fixed point.  The samples
+# stderr; the output of a clean run must be a fixed point (for a change of
+# code page, -t, a stream whose counts are right as they stand).  The samples
 # in data/ with a .fixed file are checked the same way.
 srcdir=${srcdir:-.}
 CCFIX=${CCFIX:-../src/ccfix}
@@ -26,6 +27,9 @@ check () {  # check NAME IN OUT
     echo "FAIL: $name: stderr differs"; diff "$base.err" "$tmp/err"; fail=$((fail + 1)); return
   fi
   if [ "$st" -eq 0 ]; then
+    # A converted stream is already in its new code page: it must stand
+    # as it is, without converting it again.
+    case " $args " in *" -t "*) args= ;; esac
     # shellcheck disable=SC2086
     "$CCFIX" $args < "$tmp/out" > "$tmp/out2" 2> "$tmp/err2"
     if [ $? -ne 0 ] || ! cmp -s "$tmp/out" "$tmp/out2" \

@@ -1,0 +1,32 @@
+/* Code pages: converting text between the code page of the post office
+   that exported a stream and another, through iconv.  Counts are bytes,
+   so a conversion changes them: see repair.c, which recounts.  */
+#ifndef CCFIX_CHARSET_H
+#define CCFIX_CHARSET_H
+
+#include <iconv.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "input.h"
+
+struct charset
+{
+  iconv_t cd;
+  char *stage, *out;           /* reused from call to call */
+};
+
+/* Open a converter from code page FROM to TO (iconv names); -1 with errno
+   set when iconv has no such conversion.  */
+int charset_open (struct charset *cs, const char *to, const char *from);
+void charset_close (struct charset *cs);
+
+/* Convert [FROM, TO) of IN, handing the converted bytes to SINK (which may
+   be NULL: only measure).  Returns 0 with *LEN the converted length, or
+   -1 with *BAD the offset of the first byte that is not a whole character
+   of the source code page (invalid, or cut off at TO).  */
+int charset_convert (struct charset *cs, struct input *in, uint64_t from,
+                     uint64_t to,
+                     void (*sink) (void *ctx, const char *p, size_t n),
+                     void *ctx, uint64_t *len, uint64_t *bad);
+
+#endif

@@ -1,0 +1,59 @@
+#!/bin/sh
+# Code pages: generated streams (their slots with room to grow) converted
+# from CP437 to UTF-8 and back give the original bytes and counts; the
+# UTF-8 stream in between has every count right as it stands.  Also the
+# options' errors.
+CCFIX=${CCFIX:-../src/ccfix}
+GEN=${GEN:-./gen}
+count=${ROUNDTRIP_COUNT:-200}
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT HUP INT TERM
+pass=0 fail=0 changed=0
+bad () { fail=$((fail + 1)); echo "FAIL: $*"; }
+
+seed=1
+while [ "$seed" -le "$count" ]; do
+  d=$tmp/s; rm -rf "$d"; mkdir "$d"
+  GEN_ROOMY=1 "$GEN" "$seed" "$d" || { bad "seed $seed: gen failed"; break; }
+  args=$(cat "$d/args")
+  # shellcheck disable=SC2086
+  if ! "$CCFIX" -q $args -f CP437 -t UTF-8 < "$d/in" > "$d/utf8"; then
+    bad "seed $seed: to UTF-8 failed"
+  # shellcheck disable=SC2086
+  elif ! "$CCFIX" -q $args --check < "$d/utf8"; then
+    bad "seed $seed: the UTF-8 stream's counts are not right"
+  # shellcheck disable=SC2086
+  elif ! "$CCFIX" -q $args -f UTF-8 -t CP437 < "$d/utf8" > "$d/back"; then
+    bad "seed $seed: back to CP437 failed"
+  elif ! cmp -s "$d/back" "$d/in"; then
+    bad "seed $seed: the round trip changed the stream ($args)"
+  else
+    pass=$((pass + 1))
+    cmp -s "$d/utf8" "$d/in" || changed=$((changed + 1))
+  fi
+  seed=$((seed + 1))
+done
+# The round trip must have had work to do: most streams hold 8-bit text.
+[ "$changed" -gt $((count / 2)) ] || bad "only $changed streams changed in UTF-8"
+
+printf 'Message:\n     \nContents:\n    0\n' > "$tmp/one"
+"$CCFIX" -t UTF-8 "$tmp/one" > /dev/null 2> "$tmp/err"
+[ $? -eq 2 ] && grep -q -- '--to-code needs --from-code' "$tmp/err" && pass=$((pass + 1)) \
+  || bad "-t without -f"
+"$CCFIX" -f NO-SUCH-CODE-PAGE -t UTF-8 "$tmp/one" > /dev/null 2> "$tmp/err"
+[ $? -eq 2 ] && grep -q '^ccfix: cannot convert from NO-SUCH-CODE-PAGE to UTF-8: Invalid argument$' \
+  "$tmp/err" && pass=$((pass + 1)) || bad "unknown code page: $(cat "$tmp/err")"
+
+# -f decodes names in the report; without it they are Latin-1.
+printf 'Message:\n     \nFrom: \225\134\216\246\nContents:\n    0\n' > "$tmp/sjis"
+"$CCFIX" -q -f CP932 --report="$tmp/r" "$tmp/sjis" > "$tmp/out"
+"$CCFIX" -q "$tmp/sjis" | cmp -s - "$tmp/out" && pass=$((pass + 1)) \
+  || bad "-f alone changed the output"
+grep -q '"from":"表示"' "$tmp/r" && pass=$((pass + 1)) || bad "-f report: $(cat "$tmp/r")"
+"$CCFIX" -q --report="$tmp/r2" "$tmp/sjis" > /dev/null
+# Latin-1: U+0095, a backslash (escaped), U+008E, U+00A6, as UTF-8.
+grep -qF "\"from\":\"$(printf '\302\225\\\\\302\216\302\246')\"" "$tmp/r2" \
+  && pass=$((pass + 1)) || bad "Latin-1 report: $(cat "$tmp/r2")"
+
+echo "roundtrip: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -54,6 +54,16 @@ lands (struct input *in, uint64_t off, int items)
   return items && line_read (in, q, &ln, &kind) && kind == LINE_ITEM;
 }
 
+/* lands (), remembering OFF as looked at: a message passed through must
+   cover what its framing looked at (see frame_message).  */
+static int
+lands_seen (struct input *in, struct frame *f, uint64_t off, int items)
+{
+  if (off > f->looked)
+    f->looked = off;
+  return lands (in, off, items);
+}
+
 /* A count that runs past the end of the input: OFF + LEN > size.  */
 static int
 past_end (struct input *in, uint64_t off, uint64_t len)
@@ -170,7 +180,7 @@ by_counts (struct input *in, struct frame *f)
       if (past_end (in, slot.next, slot.info.value))
         return fail (f, CUT_SHORT, WHY_PAST_END, LEVEL_ITEM, f->nitems + 1);
       p = slot.next + slot.info.value;
-      if (!lands (in, p, 1))
+      if (!lands_seen (in, f, p, 1))
         return 0;
       if (push_item (f, q, &slot, slot.info.value) < 0)
         return -1;
@@ -388,7 +398,7 @@ by_scan (struct input *in, struct frame *f)
           if (limit < data)
             limit = next_message_line (in, data);
           if (data + slot.info.value <= limit
-              && lands (in, data + slot.info.value, 1))
+              && lands_seen (in, f, data + slot.info.value, 1))
             {
               if (push_item (f, q, &slot, slot.info.value) < 0)
                 return -1;
@@ -462,7 +472,7 @@ frame_contents (struct input *in, struct rule rule, struct frame *f)
       if (past_end (in, from, c->info.value))
         return fail (f, CUT_SHORT, WHY_PAST_END, LEVEL_CONTENTS, 0);
       uint64_t end = from + c->info.value;
-      if (end >= c->next && lands (in, end, 0))
+      if (end >= c->next && lands_seen (in, f, end, 0))
         {
           r = by_cut (in, f, end, EV_CONTENTS);
           if (r != 0 || f->status != FRAMED)
@@ -475,7 +485,7 @@ frame_contents (struct input *in, struct rule rule, struct frame *f)
       if (past_end (in, from, m->info.value))
         return fail (f, CUT_SHORT, WHY_PAST_END, LEVEL_MESSAGE, 0);
       uint64_t end = from + m->info.value;
-      if (rule.to == TO_DATA && end >= c->next && lands (in, end, 0))
+      if (rule.to == TO_DATA && end >= c->next && lands_seen (in, f, end, 0))
         {
           r = by_cut (in, f, end, EV_MESSAGE);
           if (r != 0 || f->status != FRAMED)
@@ -507,6 +517,7 @@ frame_message (struct input *in, uint64_t off, struct rule rule,
   f->reason = WHY_NONE;
   f->evidence = EV_COUNTS;
   f->why_item = 0;
+  f->looked = off;
   f->from_off = f->subject_off = UINT64_MAX;
   f->from_end = f->subject_end = 0;
   memset (&f->cslot, 0, sizeof f->cslot);
@@ -542,13 +553,12 @@ frame_message (struct input *in, uint64_t off, struct rule rule,
   if (r < 0)
     return -1;
   /* A message passed through runs as far as its framing looked, so that
-     nothing it depended on is repaired after it: a count past the end
-     covers the rest of the input, a count that could not be cut covers
-     the contents it gave; anything else stops at the next Message:
-     line.  */
-  if (f->status == FRAMED
-      || (f->status == UNFRAMED
-          && (f->reason == WHY_TIE || f->reason == WHY_TOO_MANY)))
+     nothing it depended on is repaired (and maybe widened, shifting what
+     its counts point at) after it: a count past the end covers the rest
+     of the input, a count that could not be cut covers the contents it
+     gave; else it stops at the first Message: line after the Message:
+     line and after every place a count of it was tried at.  */
+  if (f->status == FRAMED)
     f->end = message_end (in, f->contents_end);
   else if (f->status == CUT_SHORT)
     {
@@ -559,6 +569,10 @@ frame_message (struct input *in, uint64_t off, struct rule rule,
     {
       line_get (in, off, &ln);
       f->end = next_message_line (in, ln.next);
+      if (f->reason == WHY_TIE || f->reason == WHY_TOO_MANY)
+        f->end = message_end (in, f->contents_end);
+      if (f->looked > f->end)
+        f->end = next_message_line (in, f->looked);
     }
   return 0;
 }

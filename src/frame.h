@@ -72,6 +72,7 @@ struct frame
   enum level why_level;      /* the count a reason is about */
   size_t why_item;           /* 1-based, for LEVEL_ITEM */
   enum evidence evidence;
+  uint64_t looked;           /* the farthest place a count was tried at */
 };
 
 /* Where a stream's messages end: its size, less a final 0x1A.  */

@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <langinfo.h>
+#include <locale.h>
 #include <stdlib.h>
 #include <signal.h>
 #include <stdio.h>
@@ -385,6 +387,19 @@ main (int argc, char **argv)
       s->transcode = &transcode;
       s->from_code = args.from_code_arg;
     }
+  struct charset names = { (iconv_t) -1, NULL, NULL };
+  if (status != EXIT_TROUBLE && args.from_code_given)
+    {
+      /* Findings name messages in the terminal's character set; what it
+         cannot show is approximated rather than lost.  */
+      setlocale (LC_CTYPE, "");
+      char locale_set[64];
+      snprintf (locale_set, sizeof locale_set, "%s//TRANSLIT",
+                nl_langinfo (CODESET));
+      if (charset_open (&names, locale_set, args.from_code_arg) < 0)
+        status = no_conversion (args.from_code_arg, locale_set);
+      s->names = &names;
+    }
   if (status != EXIT_TROUBLE && args.from_code_given && args.report_given)
     {
       if (charset_open (&decode, "UTF-8", args.from_code_arg) < 0)
@@ -455,6 +470,7 @@ main (int argc, char **argv)
     print_table (&job);
   charset_close (&transcode);
   charset_close (&decode);
+  charset_close (&names);
   for (size_t i = 0; i < job.nrows; i++)
     free (job.rows[i].account);
   free (job.rows);

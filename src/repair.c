@@ -35,6 +35,8 @@ struct run
   size_t nnotes, notes_cap;
   struct part *parts;          /* -t: the current message's parts */
   size_t parts_cap;
+  const char *who;             /* -f: the message's subject, for findings */
+  char who_buf[160];
   uint64_t line;               /* of the message being repaired */
   uint64_t number;
 };
@@ -165,13 +167,13 @@ report_event (struct run *r, enum level level, size_t item,
   char read[40];
   wizard_reads (r, s, read, sizeof read);
   if (level == LEVEL_MESSAGE)
-    report_finding (r->s->quiet, r->in.name, r->line, r->number,
+    report_finding (r->s->quiet, r->in.name, r->line, r->number, r->who,
                     "event 1027: invalid Message size of '%s'", read);
   else if (level == LEVEL_CONTENTS)
-    report_finding (r->s->quiet, r->in.name, r->line, r->number,
+    report_finding (r->s->quiet, r->in.name, r->line, r->number, r->who,
                     "event 1032: invalid Contents size of '%s'", read);
   else
-    report_finding (r->s->quiet, r->in.name, r->line, r->number,
+    report_finding (r->s->quiet, r->in.name, r->line, r->number, r->who,
                     "event 1032: invalid Item size of '%s' (item %zu)", read,
                     item);
 }
@@ -195,7 +197,7 @@ report_repair (struct run *r, enum level level, size_t item,
   char was[32] = "";
   if (s->info.cls == SLOT_VALID)
     snprintf (was, sizeof was, " (%" PRIu64 ")", s->info.value);
-  report_finding (r->s->quiet, r->in.name, r->line, r->number,
+  report_finding (r->s->quiet, r->in.name, r->line, r->number, r->who,
                   "%s count %s%s, %s %" PRIu64 "%s", what,
                   count_class_name (s), was,
                   r->s->check ? "should be" : "now", c->value,
@@ -322,7 +324,7 @@ write_transcoded (struct run *r, uint64_t off, char *why, size_t why_size)
         {
           snprintf (why, why_size, "byte offset %" PRIu64 " is not a "
                     "character of %s", bad, r->s->from_code);
-          report_finding (r->s->quiet, r->in.name, r->line, r->number,
+          report_finding (r->s->quiet, r->in.name, r->line, r->number, r->who,
                           "%s; passed through unconverted", why);
           output_copy (r->out, &r->in, off, f->end);
           return 1;
@@ -371,6 +373,49 @@ write_transcoded (struct run *r, uint64_t off, char *why, size_t why_size)
   return 0;
 }
 
+struct label
+{
+  char buf[128];
+  size_t n;
+};
+
+static void
+sink_label (void *ctx, const char *p, size_t n)
+{
+  struct label *l = ctx;
+  if (n > sizeof l->buf - l->n)
+    n = sizeof l->buf - l->n;
+  memcpy (l->buf + l->n, p, n);
+  l->n += n;
+}
+
+/* -f: name the message in findings by its subject (else its sender),
+   converted to the locale's character set; NULL when it cannot be.  */
+static const char *
+label_message (struct run *r)
+{
+  const struct frame *f = &r->f;
+  uint64_t from = f->subject_off, to = f->subject_end;
+  const char *key = "Subject";
+  if (from == UINT64_MAX)
+    from = f->from_off, to = f->from_end, key = "From";
+  if (from == UINT64_MAX)
+    return NULL;
+  if (to - from > 60)
+    to = from + 60;
+  struct label l = { .n = 0 };
+  uint64_t len, bad;
+  if (charset_convert (r->s->names, &r->in, from, to, sink_label, &l, &len,
+                       &bad) < 0)
+    return NULL;
+  for (size_t i = 0; i < l.n; i++)
+    if ((unsigned char) l.buf[i] < 0x20 || l.buf[i] == 0x7f)
+      l.buf[i] = '?';
+  snprintf (r->who_buf, sizeof r->who_buf, "%s: %.*s", key, (int) l.n,
+            l.buf);
+  return r->who_buf;
+}
+
 /* Frame, recount and write the message at OFF.  Returns 1 when it had to
    be passed through, -1 when out of memory.  */
 static int
@@ -380,6 +425,7 @@ repair_message (struct run *r, uint64_t off)
     return -1;
   r->st->messages++;
   r->nnotes = 0;
+  r->who = r->s->names ? label_message (r) : NULL;
   char buf[128];
   const char *reason = NULL;
   int ret = 0;
@@ -388,11 +434,11 @@ repair_message (struct run *r, uint64_t off)
       r->st->passed++;
       reason = reason_text (&r->f, buf, sizeof buf);
       if (r->s->lint)
-        report_finding (r->s->quiet, r->in.name, r->line, r->number,
+        report_finding (r->s->quiet, r->in.name, r->line, r->number, r->who,
                         "event 1029: Token should have been 'Message:' (%s)",
                         reason);
       else
-        report_finding (r->s->quiet, r->in.name, r->line, r->number,
+        report_finding (r->s->quiet, r->in.name, r->line, r->number, r->who,
                         "%s; passed through unchanged", reason);
       output_copy (r->out, &r->in, off, r->f.end);
       ret = 1;

@@ -43,6 +43,7 @@ struct settings
   int pad;                     /* RULE_AUTO or the forced enum slot_style */
   struct charset *transcode;   /* -t: convert text with it, then recount */
   const char *from_code;       /* its source code page, for messages */
+  struct charset *names;       /* -f: subjects to the locale's charset */
   size_t mem_cap;              /* look-ahead kept in memory */
   /* Called after each message, when set.  */
   void (*on_message) (void *ctx, const struct message_note *note);

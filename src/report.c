@@ -15,15 +15,16 @@ const char *program_name = PACKAGE;
 /* One write per line: stderr is unbuffered, and thousands of findings
    must not cost thousands of tiny writes each.  */
 static void
-vreport (const char *file, uint64_t line, uint64_t message, const char *fmt,
-         va_list ap)
+vreport (const char *file, uint64_t line, uint64_t message, const char *who,
+         const char *fmt, va_list ap)
 {
   char buf[1024];
   int n = snprintf (buf, sizeof buf, "%s: %s:%" PRIu64 ": ", program_name,
                     file, line);
   if (message && n >= 0 && (size_t) n < sizeof buf)
-    n += snprintf (buf + n, sizeof buf - (size_t) n, "message %" PRIu64 ": ",
-                   message);
+    n += snprintf (buf + n, sizeof buf - (size_t) n, "message %" PRIu64
+                   "%s%s%s: ", message, who ? " (" : "", who ? who : "",
+                   who ? ")" : "");
   if (n >= 0 && (size_t) n < sizeof buf)
     n += vsnprintf (buf + n, sizeof buf - (size_t) n, fmt, ap);
   if (n < 0)
@@ -37,13 +38,13 @@ vreport (const char *file, uint64_t line, uint64_t message, const char *fmt,
 
 void
 report_finding (int quiet, const char *file, uint64_t line, uint64_t message,
-                const char *fmt, ...)
+                const char *who, const char *fmt, ...)
 {
   if (quiet)
     return;
   va_list ap;
   va_start (ap, fmt);
-  vreport (file, line, message, fmt, ap);
+  vreport (file, line, message, who, fmt, ap);
   va_end (ap);
 }
 
@@ -55,7 +56,7 @@ report_warning (int quiet, const char *file, uint64_t line,
     return;
   va_list ap;
   va_start (ap, fmt);
-  vreport (file, line, 0, fmt, ap);
+  vreport (file, line, 0, NULL, fmt, ap);
   va_end (ap);
 }
 

@@ -23,10 +23,11 @@ struct stats
 
 extern const char *program_name;
 
-/* "ccfix: FILE:LINE: message N: ..." unless QUIET.  */
+/* "ccfix: FILE:LINE: message N: ..." unless QUIET; with WHO (-f: the
+   message's subject or sender), "message N (WHO): ...".  */
 void report_finding (int quiet, const char *file, uint64_t line,
-                     uint64_t message, const char *fmt, ...)
-  __attribute__ ((format (printf, 5, 6)));
+                     uint64_t message, const char *who, const char *fmt, ...)
+  __attribute__ ((format (printf, 6, 7)));
 /* "ccfix: FILE:LINE: ..." unless QUIET, for what is not about one
    message.  */
 void report_warning (int quiet, const char *file, uint64_t line,

@@ -55,5 +55,14 @@ grep -q '"from":"表示"' "$tmp/r" && pass=$((pass + 1)) || bad "-f report: $(ca
 grep -qF "\"from\":\"$(printf '\302\225\\\\\302\216\302\246')\"" "$tmp/r2" \
   && pass=$((pass + 1)) || bad "Latin-1 report: $(cat "$tmp/r2")"
 
+# -f names each message in findings by its subject or sender, in the
+# locale's character set.
+LC_ALL=C.UTF-8 "$CCFIX" -f CP932 "$tmp/sjis" 2> "$tmp/err" > /dev/null
+grep -q "^ccfix: $tmp/sjis:1: message 1 (From: 表示): message count blank, now 27\$" "$tmp/err" \
+  && pass=$((pass + 1)) || bad "-f in findings: $(cat "$tmp/err")"
+LC_ALL=C "$CCFIX" -f CP932 "$tmp/sjis" 2> "$tmp/err" > /dev/null
+grep -q "message 1 (From: ??): message count blank" "$tmp/err" \
+  && pass=$((pass + 1)) || bad "-f in an ASCII locale: $(cat "$tmp/err")"
+
 echo "roundtrip: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -40,6 +40,16 @@ charset_close (struct charset *cs)
   cs->stage = cs->out = NULL;
 }
 
+void
+charset_to_buf (void *ctx, const char *p, size_t n)
+{
+  struct text_buf *t = ctx;
+  if (n > t->cap - t->n)
+    n = t->cap - t->n;
+  memcpy (t->p + t->n, p, n);
+  t->n += n;
+}
+
 /* Call iconv on IN and INLEFT until it stops, handing out what it made.  */
 static size_t
 run (struct charset *cs, char **in, size_t *inleft,

@@ -20,6 +20,15 @@ struct charset
 int charset_open (struct charset *cs, const char *to, const char *from);
 void charset_close (struct charset *cs);
 
+/* A sink for charset_convert that keeps what fits in a fixed buffer: the
+   short texts of findings and reports.  */
+struct text_buf
+{
+  char *p;
+  size_t cap, n;
+};
+void charset_to_buf (void *ctx, const char *p, size_t n);
+
 /* Convert [FROM, TO) of IN, handing the converted bytes to SINK (which may
    be NULL: only measure).  Returns 0 with *LEN the converted length, or
    -1 with *BAD the offset of the first byte that is not a whole character

@@ -37,22 +37,6 @@ put_char (struct jsonl *j, unsigned char c)
   put (j, buf);
 }
 
-struct text
-{
-  char buf[4 * TEXT_MAX];
-  size_t n;
-};
-
-static void
-sink_text (void *ctx, const char *p, size_t n)
-{
-  struct text *t = ctx;
-  if (n > sizeof t->buf - t->n)
-    n = sizeof t->buf - t->n;
-  memcpy (t->buf + t->n, p, n);
-  t->n += n;
-}
-
 /* Input bytes as a JSON string: decoded from the -f code page when it can
    be, else taken as Latin-1.  */
 static void
@@ -61,15 +45,16 @@ put_input_text (struct jsonl *j, struct input *in, uint64_t from,
 {
   put (j, "\"");
   uint64_t stop = to - from > TEXT_MAX ? from + TEXT_MAX : to;
-  struct text t = { .n = 0 };
+  char buf[4 * TEXT_MAX];
+  struct text_buf t = { buf, sizeof buf, 0 };
   uint64_t len, bad;
-  if (j->decode && charset_convert (j->decode, in, from, stop, sink_text, &t,
-                                    &len, &bad) == 0)
+  if (j->decode && charset_convert (j->decode, in, from, stop,
+                                    charset_to_buf, &t, &len, &bad) == 0)
     {
       /* Already UTF-8: only quotes, backslashes and controls escaped.  */
       for (size_t i = 0; i < t.n; i++)
         {
-          unsigned char c = (unsigned char) t.buf[i];
+          unsigned char c = (unsigned char) buf[i];
           if (c >= 0x80)
             output_bytes (j->out, &c, 1);
           else

@@ -373,22 +373,6 @@ write_transcoded (struct run *r, uint64_t off, char *why, size_t why_size)
   return 0;
 }
 
-struct label
-{
-  char buf[128];
-  size_t n;
-};
-
-static void
-sink_label (void *ctx, const char *p, size_t n)
-{
-  struct label *l = ctx;
-  if (n > sizeof l->buf - l->n)
-    n = sizeof l->buf - l->n;
-  memcpy (l->buf + l->n, p, n);
-  l->n += n;
-}
-
 /* -f: name the message in findings by its subject (else its sender),
    converted to the locale's character set; NULL when it cannot be.  */
 static const char *
@@ -403,16 +387,16 @@ label_message (struct run *r)
     return NULL;
   if (to - from > 60)
     to = from + 60;
-  struct label l = { .n = 0 };
+  char buf[128];
+  struct text_buf t = { buf, sizeof buf, 0 };
   uint64_t len, bad;
-  if (charset_convert (r->s->names, &r->in, from, to, sink_label, &l, &len,
-                       &bad) < 0)
+  if (charset_convert (r->s->names, &r->in, from, to, charset_to_buf, &t,
+                       &len, &bad) < 0)
     return NULL;
-  for (size_t i = 0; i < l.n; i++)
-    if ((unsigned char) l.buf[i] < 0x20 || l.buf[i] == 0x7f)
-      l.buf[i] = '?';
-  snprintf (r->who_buf, sizeof r->who_buf, "%s: %.*s", key, (int) l.n,
-            l.buf);
+  for (size_t i = 0; i < t.n; i++)
+    if ((unsigned char) buf[i] < 0x20 || buf[i] == 0x7f)
+      buf[i] = '?';
+  snprintf (r->who_buf, sizeof r->who_buf, "%s: %.*s", key, (int) t.n, buf);
   return r->who_buf;
 }
 

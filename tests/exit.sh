@@ -1,18 +1,6 @@
 #!/bin/sh
 # Exit statuses, standard streams and write errors, as a user meets them.
-CCFIX=${CCFIX:-../src/ccfix}
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT HUP INT TERM
-pass=0 fail=0
-ok () { pass=$((pass + 1)); }
-bad () { fail=$((fail + 1)); echo "FAIL: $*"; }
-# expect STATUS DESCRIPTION COMMAND...: the command's exit status.
-expect () {
-  want=$1 what=$2; shift 2
-  "$@" > "$tmp/out" 2> "$tmp/err"
-  got=$?
-  if [ "$got" -eq "$want" ]; then ok; else bad "$what: status $got, want $want"; fi
-}
+. "${srcdir:-.}/tests/testlib.sh"
 
 good=$tmp/good.txt
 printf 'Message:\n   44\nFrom: A\nContents:\n   20\nText item: \n    2\nx\n' > "$good"
@@ -108,5 +96,4 @@ else
   bad "script(1) is missing: cannot test -P on a terminal"
 fi
 
-echo "exit: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary exit

@@ -1,19 +1,7 @@
 #!/bin/sh
 # Output modes and I/O faults: each a clear one-line error, exit 2, and
 # nothing lost.
-CCFIX=${CCFIX:-../src/ccfix}
-tmp=$(mktemp -d) || exit 1
-trap 'chmod -R u+rwx "$tmp"; rm -rf "$tmp"' EXIT HUP INT TERM
-pass=0 fail=0
-ok () { pass=$((pass + 1)); }
-bad () { fail=$((fail + 1)); echo "FAIL: $*"; }
-expect () {
-  want=$1 what=$2; shift 2
-  "$@" > "$tmp/out" 2> "$tmp/err"
-  got=$?
-  if [ "$got" -eq "$want" ]; then ok; else bad "$what: status $got, want $want ($(cat "$tmp/err"))"; fi
-}
-lines_of () { wc -l < "$1" | tr -d ' '; }
+. "${srcdir:-.}/tests/testlib.sh"
 # No temporary file may be left in DIR.
 no_temp () {
   if ls "$1" | grep -q 'ccfix-'; then bad "$2: temporary file left: $(ls "$1")"; else ok; fi
@@ -109,5 +97,4 @@ sh -c '"$1" "$2" 2> "$3"; echo $? > "$4"' sh "$CCFIX" "$tmp/many" "$tmp/err" "$t
 [ "$(cat "$tmp/status")" = 2 ] && ok || bad "closed pipe status $(cat "$tmp/status")"
 grep -q '^ccfix: write error: Broken pipe$' "$tmp/err" && ok || bad "closed pipe message: $(cat "$tmp/err")"
 
-echo "faults: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary faults

@@ -3,12 +3,7 @@
 # each follows FORMAT.md: status 0 or 1, bytes kept, the output a fixed
 # point.  Memory is held to 64 MiB of address space by ulimit -v
 # (CCFIX_VMEM_KB: sanitizers and valgrind need more to work at all).
-CCFIX=${CCFIX:-../src/ccfix}
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT HUP INT TERM
-pass=0 fail=0
-ok () { pass=$((pass + 1)); }
-bad () { fail=$((fail + 1)); echo "FAIL: $*"; }
+. "${srcdir:-.}/tests/testlib.sh"
 
 # run NAME: repair $tmp/NAME within the memory limit and a time limit, then
 # check the status and that the output is a fixed point.
@@ -90,5 +85,4 @@ head -c 115 "$tmp/sample" > "$tmp/cut2"; run cut2; same cut2
 "$CCFIX" "$tmp/cut2" 2>&1 >/dev/null | grep -q 'message 2: cut short' && ok \
   || bad "cut in a Message: line: $("$CCFIX" "$tmp/cut2" 2>&1 >/dev/null)"
 
-echo "hostile: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary hostile

@@ -1,12 +1,7 @@
 #!/bin/sh
 # The migration workflow: the JSON Lines report, --lint's wizard events,
 # accounts and the per-file table.
-CCFIX=${CCFIX:-../src/ccfix}
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT HUP INT TERM
-pass=0 fail=0
-ok () { pass=$((pass + 1)); }
-bad () { fail=$((fail + 1)); echo "FAIL: $*"; }
+. "${srcdir:-.}/tests/testlib.sh"
 # has FILE STRING: FILE holds STRING (fixed, not a pattern).
 has () { if grep -qF -- "$2" "$1"; then ok; else bad "$1 lacks: $2"; echo "  ---"; cat "$1"; fi; }
 
@@ -83,5 +78,4 @@ grep -E "would fail$" "$tmp/table3" > /dev/null && grep -E "would migrate$" "$tm
 "$CCFIX" -q -v "$tmp/good" > /dev/null 2> "$tmp/one"
 grep -q '^FILE' "$tmp/one" && bad "a table for a single file" || ok
 
-echo "report: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary report

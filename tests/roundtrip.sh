@@ -3,13 +3,10 @@
 # from CP437 to UTF-8 and back give the original bytes and counts; the
 # UTF-8 stream in between has every count right as it stands.  Also the
 # options' errors.
-CCFIX=${CCFIX:-../src/ccfix}
+. "${srcdir:-.}/tests/testlib.sh"
 GEN=${GEN:-./gen}
 count=${ROUNDTRIP_COUNT:-200}
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT HUP INT TERM
-pass=0 fail=0 changed=0
-bad () { fail=$((fail + 1)); echo "FAIL: $*"; }
+changed=0
 
 seed=1
 while [ "$seed" -le "$count" ]; do
@@ -64,5 +61,4 @@ LC_ALL=C "$CCFIX" -f CP932 "$tmp/sjis" 2> "$tmp/err" > /dev/null
 grep -q "message 1 (From: ??): message count blank" "$tmp/err" \
   && pass=$((pass + 1)) || bad "-f in an ASCII locale: $(cat "$tmp/err")"
 
-echo "roundtrip: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary roundtrip

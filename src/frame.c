@@ -46,6 +46,11 @@ ends_here (struct input *in, uint64_t off)
 static int
 lands (struct input *in, uint64_t off, int items)
 {
+  /* A count one short of a CRLF-terminated item would otherwise land on
+     a blank line made of the LF alone.  */
+  if (off > 0 && input_byte (in, off) == '\n'
+      && input_byte (in, off - 1) == '\r')
+    return 0;
   uint64_t q = skip_blank_lines (in, off);
   struct line ln;
   enum line_kind kind;
@@ -109,6 +114,25 @@ read_slot (struct input *in, uint64_t off, struct fslot *s,
   return 1;
 }
 
+/* A keyword of a kind in WANT glued into LN at or after FROM that counts
+   where the length of the data before it is unknown: the line after it is
+   a valid or blank slot (FORMAT.md).  UINT64_MAX when there is none.  */
+static uint64_t
+glued_counting (struct input *in, const struct line *ln, uint64_t from,
+                unsigned want, enum line_kind *kind)
+{
+  uint64_t g = glued_keyword (in, ln, from, want, kind);
+  if (g == UINT64_MAX)
+    return g;
+  struct fslot s;
+  enum frame_reason why;
+  enum frame_status status;
+  if (read_slot (in, ln->next, &s, &why, &status)
+      && (s.info.cls == SLOT_VALID || s.info.cls == SLOT_BLANK))
+    return g;
+  return UINT64_MAX;
+}
+
 static int
 fail (struct frame *f, enum frame_status status, enum frame_reason why,
       enum level level, size_t item)
@@ -157,11 +181,72 @@ read_item (struct input *in, uint64_t off, struct fslot *slot,
   return read_slot (in, ln.next, slot, why, status);
 }
 
-/* Evidence 1: every item count is valid and lands.  Returns 1 when they
-   frame the contents, 0 when not, -1 out of memory; a count past the end
-   marks F cut short.  */
+/* The first count found to run past the end of the input: it means the
+   stream was cut short only if no other count frames the message.  */
+struct past
+{
+  int seen;
+  enum level level;
+  size_t item;
+};
+
+static void
+note_past (struct past *p, enum level level, size_t item)
+{
+  if (!p->seen)
+    *p = (struct past) { 1, level, item };
+}
+
+/* Where the valid count in S, counted from FROM, ends; UINT64_MAX when it
+   does not fit in 64 bits.  */
+static uint64_t
+count_end (const struct fslot *s, uint64_t from)
+{
+  return from + s->info.value < from ? UINT64_MAX : from + s->info.value;
+}
+
+static uint64_t
+contents_from (const struct frame *f, struct rule rule)
+{
+  return rule.from == FROM_SLOT ? f->cslot.next : f->contents_off;
+}
+
+static uint64_t
+message_from (const struct frame *f, struct rule rule)
+{
+  return rule.from == FROM_SLOT ? f->mslot.next : f->off;
+}
+
+/* Whether the contents of F ending at END agree with its valid contents
+   and message counts, at least one of which is valid (FORMAT.md, "Stray
+   bytes"): then the message ends there, or after the blank lines that
+   follow under count-to next, whatever comes after it.  */
 static int
-by_counts (struct input *in, struct frame *f)
+counts_agree (struct input *in, const struct frame *f, struct rule rule,
+              uint64_t end)
+{
+  const struct fslot *m = &f->mslot, *c = &f->cslot;
+  if (c->info.cls != SLOT_VALID && m->info.cls != SLOT_VALID)
+    return 0;
+  if (c->info.cls == SLOT_VALID
+      && count_end (c, contents_from (f, rule)) != end)
+    return 0;
+  if (m->info.cls == SLOT_VALID)
+    {
+      uint64_t m_end = rule.to == TO_DATA ? end : skip_blank_lines (in, end);
+      if (count_end (m, message_from (f, rule)) != m_end)
+        return 0;
+    }
+  return 1;
+}
+
+/* Evidence 1: every item count is valid and lands, or the item counts
+   chain to where the contents and message counts agree the contents end.
+   Returns 1 when they frame the contents, 0 when not (PAST notes a count
+   past the end), -1 out of memory.  */
+static int
+by_counts (struct input *in, struct frame *f, struct rule rule,
+           struct past *past)
 {
   for (uint64_t p = f->cslot.next;;)
     {
@@ -174,16 +259,31 @@ by_counts (struct input *in, struct frame *f)
       struct fslot slot;
       enum frame_reason why;
       enum frame_status status;
-      if (!read_item (in, q, &slot, &why, &status)
-          || slot.info.cls != SLOT_VALID)
+      if (!read_item (in, q, &slot, &why, &status))
+        {
+          if (!counts_agree (in, f, rule, p))
+            return 0;
+          f->contents_end = p;
+          return 1;
+        }
+      if (slot.info.cls != SLOT_VALID)
         return 0;
       if (past_end (in, slot.next, slot.info.value))
-        return fail (f, CUT_SHORT, WHY_PAST_END, LEVEL_ITEM, f->nitems + 1);
+        {
+          note_past (past, LEVEL_ITEM, f->nitems + 1);
+          return 0;
+        }
       p = slot.next + slot.info.value;
-      if (!lands_seen (in, f, p, 1))
+      int landed = lands_seen (in, f, p, 1);
+      if (!landed && !counts_agree (in, f, rule, p))
         return 0;
       if (push_item (f, q, &slot, slot.info.value) < 0)
         return -1;
+      if (!landed)
+        {
+          f->contents_end = p;
+          return 1;
+        }
     }
 }
 
@@ -282,8 +382,9 @@ add_candidate (struct input *in, struct cands *cs, struct heap *h,
   return 0;
 }
 
-/* Every item line in [FIRST, END): those at line starts and those where
-   a valid count lands.  Returns 1 when there are too many to weigh.  */
+/* Every item line in [FIRST, END): those at line starts, those glued
+   and followed by a valid or blank slot line, and those where a valid
+   count lands.  Returns 1 when there are too many to weigh.  */
 static int
 find_candidates (struct input *in, uint64_t first, uint64_t end,
                  struct cands *cs)
@@ -297,8 +398,18 @@ find_candidates (struct input *in, uint64_t first, uint64_t end,
       if (h.n && (line >= end || h.v[0] <= line))
         at = heap_pop (&h);
       else
-        line = input_find_lf (in, line) + 1;
-      r = add_candidate (in, cs, &h, at, end);
+        {
+          struct line ln;
+          enum line_kind kind;
+          line_get (in, line, &ln);
+          uint64_t g = glued_counting (in, &ln, line, 1u << LINE_ITEM,
+                                       &kind);
+          if (g < end && heap_push (&h, g) < 0)
+            r = -1;
+          line = ln.next;
+        }
+      if (r == 0)
+        r = add_candidate (in, cs, &h, at, end);
     }
   free (h.v);
   return r;
@@ -366,6 +477,49 @@ by_cut (struct input *in, struct frame *f, uint64_t end, enum evidence ev)
   return ret;
 }
 
+/* Where data of unknown length from DATA ends: before the next item or
+   Message: line, at a line start or glued and followed by a valid or
+   blank slot line, or before a final 0x1A; blank lines just before a
+   Message: line or the end are separators.  *ANOTHER: an item starts
+   there.  */
+static uint64_t
+scan_data_end (struct input *in, uint64_t data, int *another)
+{
+  uint64_t r = data, blank_run = UINT64_MAX;
+  struct line ln;
+  enum line_kind kind = LINE_OTHER;
+  *another = 0;
+  while (!is_final_mark (in, r) && line_read (in, r, &ln, &kind)
+         && kind != LINE_ITEM && !starts_message (kind))
+    {
+      if (kind != LINE_BLANK)
+        {
+          enum line_kind glued;
+          uint64_t g = glued_counting (in, &ln, r, 1u << LINE_ITEM
+                                       | 1u << LINE_MESSAGE, &glued);
+          if (g != UINT64_MAX)
+            {
+              *another = glued == LINE_ITEM;
+              return g;
+            }
+          blank_run = UINT64_MAX;
+        }
+      else if (blank_run == UINT64_MAX)
+        blank_run = r;
+      r = ln.next;
+    }
+  if (kind == LINE_ITEM)
+    {
+      *another = 1;
+      return r;
+    }
+  if (blank_run != UINT64_MAX)
+    return blank_run;
+  if (r > data && is_final_mark (in, r - 1))
+    return r - 1;
+  return r;
+}
+
 /* Evidence 4, the last resort: an item's data runs to the next item or
    Message: line; blank lines before a Message: line or the end are
    separators.  Valid counts that land are still believed, but not across
@@ -406,34 +560,24 @@ by_scan (struct input *in, struct frame *f)
               continue;
             }
         }
-      uint64_t r = data, blank_run = UINT64_MAX;
-      struct line ln;
-      enum line_kind kind = LINE_OTHER;
-      while (!is_final_mark (in, r) && line_read (in, r, &ln, &kind)
-             && kind != LINE_ITEM && !starts_message (kind))
-        {
-          if (kind != LINE_BLANK)
-            blank_run = UINT64_MAX;
-          else if (blank_run == UINT64_MAX)
-            blank_run = r;
-          r = ln.next;
-        }
-      p = r;
-      if (kind != LINE_ITEM)
-        {
-          if (blank_run != UINT64_MAX)
-            p = blank_run;
-          else if (r > data && is_final_mark (in, r - 1))
-            p = r - 1;
-        }
+      int another;
+      p = scan_data_end (in, data, &another);
       if (push_item (f, q, &slot, p - data) < 0)
         return -1;
-      if (kind != LINE_ITEM)
+      if (!another)
         break;
     }
   f->contents_end = p;
   f->evidence = EV_SCAN;
   return 1;
+}
+
+int
+message_starts (struct input *in, uint64_t off)
+{
+  struct line ln;
+  enum line_kind kind;
+  return line_read (in, off, &ln, &kind) && starts_message (kind);
 }
 
 uint64_t
@@ -442,56 +586,68 @@ next_message_line (struct input *in, uint64_t off)
   struct line ln;
   enum line_kind kind;
   while (line_read (in, off, &ln, &kind) && !starts_message (kind))
-    off = ln.next;
+    {
+      enum line_kind glued;
+      uint64_t g = glued_counting (in, &ln, off, 1u << LINE_MESSAGE, &glued);
+      if (g != UINT64_MAX)
+        return g;
+      off = ln.next;
+    }
   return off;
 }
 
-/* Where the message ends once its contents end is known.  */
+/* Where the message ends once its contents end is known: after the blank
+   lines that follow.  Anything there but a Message: line or the end is
+   stray bytes (FORMAT.md), for the caller.  */
 static uint64_t
 message_end (struct input *in, uint64_t contents_end)
 {
-  uint64_t q = skip_blank_lines (in, contents_end);
-  return ends_here (in, q) ? q : next_message_line (in, q);
+  return skip_blank_lines (in, contents_end);
 }
 
-/* Item counts that land frame the message whatever its other counts say;
-   else a valid contents or message count gives the end of the contents,
-   unless it runs past the end of the input: the stream was cut short.  */
+/* Item counts that land (or that chain to where the contents and message
+   counts agree the contents end) frame the message whatever its other
+   counts say; else a valid contents or message count gives the end of the
+   contents.  A count that runs past the end of the input means the stream
+   was cut short only when none of those frames the message.  */
 static int
 frame_contents (struct input *in, struct rule rule, struct frame *f)
 {
   const struct fslot *m = &f->mslot, *c = &f->cslot;
-  int r = by_counts (in, f);
-  if (r != 0 || f->status != FRAMED)
+  struct past past = { 0 };
+  int r = by_counts (in, f, rule, &past);
+  if (r != 0)
     return r;
   f->nitems = 0;
   f->evidence = EV_COUNTS;
   if (c->info.cls == SLOT_VALID)
     {
-      uint64_t from = rule.from == FROM_SLOT ? c->next : f->contents_off;
+      uint64_t from = contents_from (f, rule);
       if (past_end (in, from, c->info.value))
-        return fail (f, CUT_SHORT, WHY_PAST_END, LEVEL_CONTENTS, 0);
-      uint64_t end = from + c->info.value;
-      if (end >= c->next && lands_seen (in, f, end, 0))
+        note_past (&past, LEVEL_CONTENTS, 0);
+      else if (from + c->info.value >= c->next
+               && lands_seen (in, f, from + c->info.value, 0))
         {
-          r = by_cut (in, f, end, EV_CONTENTS);
+          r = by_cut (in, f, from + c->info.value, EV_CONTENTS);
           if (r != 0 || f->status != FRAMED)
             return r;
         }
     }
   if (m->info.cls == SLOT_VALID)
     {
-      uint64_t from = rule.from == FROM_SLOT ? m->next : f->off;
+      uint64_t from = message_from (f, rule);
       if (past_end (in, from, m->info.value))
-        return fail (f, CUT_SHORT, WHY_PAST_END, LEVEL_MESSAGE, 0);
-      uint64_t end = from + m->info.value;
-      if (rule.to == TO_DATA && end >= c->next && lands_seen (in, f, end, 0))
+        note_past (&past, LEVEL_MESSAGE, 0);
+      else if (rule.to == TO_DATA && from + m->info.value >= c->next
+               && lands_seen (in, f, from + m->info.value, 0))
         {
-          r = by_cut (in, f, end, EV_MESSAGE);
+          r = by_cut (in, f, from + m->info.value, EV_MESSAGE);
           if (r != 0 || f->status != FRAMED)
             return r;
         }
     }
+  if (past.seen)
+    return fail (f, CUT_SHORT, WHY_PAST_END, past.level, past.item);
   return by_scan (in, f);
 }
 

@@ -84,8 +84,11 @@ uint64_t stream_end (struct input *in);
 int frame_message (struct input *in, uint64_t off, struct rule rule,
                    struct frame *f);
 
-/* The first Message: line at a line start at or after OFF, or the end of
-   the stream.  */
+/* Whether a Message: line starts at OFF.  */
+int message_starts (struct input *in, uint64_t off);
+
+/* The first Message: line at or after OFF, at a line start or glued and
+   followed by a valid or blank slot line, or the end of the input.  */
 uint64_t next_message_line (struct input *in, uint64_t off);
 
 void frame_free (struct frame *f);

@@ -126,7 +126,7 @@ line_kind (struct input *in, const struct line *ln)
       off += avail;
     }
   if (cut)
-    return k.msg && ln->end > ln->off ? LINE_CUT : LINE_OTHER;
+    return k.msg && end > ln->off ? LINE_CUT : LINE_OTHER;
   return kw_scan_end (&k);
 }
 
@@ -166,6 +166,89 @@ line_has_prefix (struct input *in, const struct line *ln, const char *s,
     v++;
   *value = v;
   return 1;
+}
+
+static int
+is_small (int c)
+{
+  return c >= 'a' && c <= 'z';
+}
+
+/* Whether the N bytes of S stand at OFF.  */
+static int
+bytes_at (struct input *in, uint64_t off, const char *s, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    if (input_byte (in, off + i) != (unsigned char) s[i])
+      return 0;
+  return 1;
+}
+
+/* The keyword glued into LN whose colon is at COLON, or UINT64_MAX.  */
+static uint64_t
+glued_at_colon (struct input *in, const struct line *ln, uint64_t from,
+                uint64_t colon, unsigned want, enum line_kind *kind)
+{
+  uint64_t lo = from > ln->off ? from : ln->off + 1;
+  uint64_t m = colon - (sizeof message_kw - 2);
+  if ((want & 1u << LINE_MESSAGE) && ln->next > ln->end
+      && colon >= lo + sizeof message_kw - 2
+      && bytes_at (in, m, message_kw, sizeof message_kw - 1))
+    {
+      uint64_t at = colon + 1;
+      while (at < ln->end && input_byte (in, at) == ' ')
+        at++;
+      if (at == ln->end)
+        {
+          *kind = LINE_MESSAGE;
+          return m;
+        }
+    }
+  uint64_t sp = colon - (sizeof item_kw - 2);
+  if (!(want & 1u << LINE_ITEM) || colon < lo + sizeof item_kw
+      || !bytes_at (in, sp, item_kw, sizeof item_kw - 1)
+      || (colon + 1 < ln->end && input_byte (in, colon + 1) != ' '))
+    return UINT64_MAX;
+  uint64_t w = sp;
+  while (w > lo && is_small (input_byte (in, w - 1)))
+    w--;
+  if (w == sp || w == lo)
+    return UINT64_MAX;
+  int cap = input_byte (in, w - 1);
+  if (cap < 'A' || cap > 'Z')
+    return UINT64_MAX;
+  *kind = LINE_ITEM;
+  return w - 1;
+}
+
+uint64_t
+glued_keyword (struct input *in, const struct line *ln, uint64_t from,
+               unsigned want, enum line_kind *kind)
+{
+  /* Every keyword ends with a colon, which is rare in binary data and
+     found fast.  */
+  uint64_t at = from > ln->off ? from : ln->off + 1;
+  while (at < ln->end)
+    {
+      size_t avail;
+      const unsigned char *p = input_at (in, at, &avail);
+      if (!p)
+        break;
+      if (avail > ln->end - at)
+        avail = (size_t) (ln->end - at);
+      const unsigned char *c = memchr (p, ':', avail);
+      if (!c)
+        {
+          at += avail;
+          continue;
+        }
+      uint64_t colon = at + (uint64_t) (c - p);
+      uint64_t g = glued_at_colon (in, ln, from, colon, want, kind);
+      if (g != UINT64_MAX)
+        return g;
+      at = colon + 1;
+    }
+  return UINT64_MAX;
 }
 
 uint64_t

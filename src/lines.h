@@ -58,6 +58,16 @@ int line_read (struct input *in, uint64_t off, struct line *ln,
 int line_has_prefix (struct input *in, const struct line *ln, const char *s,
                      size_t n, uint64_t *value);
 
+/* The first place in LN after its start, at or after FROM, where a
+   keyword line of a kind in WANT (a set of 1 << LINE_ITEM and
+   1 << LINE_MESSAGE) is glued to the bytes before it (FORMAT.md): an item
+   line whose word is a capital and small letters, starting at that
+   capital, or "Message:" with only spaces after it.  UINT64_MAX when there
+   is none; *KIND says which it is.  Whether it counts depends on the line
+   after LN, which every keyword glued into LN shares: the caller asks.  */
+uint64_t glued_keyword (struct input *in, const struct line *ln,
+                        uint64_t from, unsigned want, enum line_kind *kind);
+
 /* Past any blank lines from OFF.  */
 uint64_t skip_blank_lines (struct input *in, uint64_t off);
 

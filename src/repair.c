@@ -49,6 +49,18 @@ more_messages (struct input *in, uint64_t off)
   return c >= 0 && !(c == 0x1A && input_at_end (in, off + 1));
 }
 
+/* Where stray bytes from OFF, where no Message: line starts, end: at the
+   next Message: line, else before a final 0x1A.  Always past OFF, since
+   OFF holds a byte that is not a final 0x1A.  */
+static uint64_t
+stray_end (struct input *in, uint64_t off)
+{
+  uint64_t next = next_message_line (in, off);
+  if (input_at_end (in, next))
+    next = stream_end (in);
+  return next;
+}
+
 /* Read ahead, framing messages with the rule as far as it is forced, until
    the end or the look-ahead bound; nothing is released meanwhile, so the
    repair starts again from FIRST.  */
@@ -70,6 +82,8 @@ learn (struct run *r, uint64_t first)
         return -1;
       r->st->held++;
       off = r->f.end;
+      if (!message_starts (&r->in, off))
+        off = stray_end (&r->in, off);
     }
   r->st->rule = learned_rule (&l, r->s->from, r->s->to);
   r->st->evidence = l.evidence;
@@ -461,6 +475,27 @@ repair_message (struct run *r, uint64_t off)
   return ret;
 }
 
+/* Stray bytes after message R->number (FORMAT.md): passed through with a
+   warning, like a preamble.  Returns where they end.  */
+static uint64_t
+pass_stray (struct run *r, uint64_t off)
+{
+  uint64_t end = stray_end (&r->in, off);
+  r->st->stray_bytes += end - off;
+  const char *s = end - off == 1 ? "" : "s";
+  if (r->s->lint)
+    report_warning (r->s->quiet, r->in.name, r->line, "event 1029: Token "
+                    "should have been 'Message:' (%" PRIu64 " stray byte%s "
+                    "after message %" PRIu64 ")", end - off, s, r->number);
+  else
+    report_warning (r->s->quiet, r->in.name, r->line, "%" PRIu64 " stray "
+                    "byte%s after message %" PRIu64 " passed through "
+                    "unchanged", end - off, s, r->number);
+  output_copy (r->out, &r->in, off, end);
+  r->line += count_lf (&r->in, off, end);
+  return end;
+}
+
 int
 repair_stream (int fd, const char *name, struct output *out,
                const struct settings *s, struct stats *st)
@@ -505,6 +540,13 @@ repair_stream (int fd, const char *name, struct output *out,
   uint64_t off = first;
   while (!nomem && !out->err && more_messages (&r.in, off))
     {
+      if (!message_starts (&r.in, off))
+        {
+          off = pass_stray (&r, off);
+          if (s->lint)
+            status = EXIT_UNREPAIRED;
+          continue;
+        }
       r.number++;
       int m = repair_message (&r, off);
       if (m < 0)

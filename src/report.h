@@ -13,6 +13,7 @@ struct stats
   uint64_t scanned;            /* repaired messages framed by the scan */
   uint64_t bytes_in, bytes_out;
   uint64_t preamble_lines;
+  uint64_t stray_bytes;        /* between or after messages */
   struct rule rule;
   const char *rule_source;     /* "learned", "forced", "default" */
   uint64_t evidence;           /* messages the rule was learned from */

@@ -98,7 +98,7 @@ START_TEST (message_cut_at_the_end)
   /* The start of a Message: line at the very end: the stream was cut
      there.  Anything else without an EOL is an ordinary line.  */
   const char *cut[] = { "Me", "Message:", "Message:  ", "Message:\r" };
-  const char *other[] = { "Mx", "Message: x", "Text item:" };
+  const char *other[] = { "Mx", "Message: x", "Text item:", "\r" };
   struct input in;
   struct line ln;
   enum line_kind kind;
@@ -109,7 +109,7 @@ START_TEST (message_cut_at_the_end)
       ck_assert_msg (kind == LINE_CUT, "%s", cut[k]);
       input_done (&in);
     }
-  for (size_t k = 0; k < 3; k++)
+  for (size_t k = 0; k < 4; k++)
     {
       input_from_bytes (&in, other[k], strlen (other[k]), 0);
       ck_assert (line_read (&in, 0, &ln, &kind));
@@ -139,6 +139,51 @@ START_TEST (blank_lines)
   ck_assert_uint_eq (count_lf (&in, 0, 14), 4);
   ck_assert_uint_eq (count_lf (&in, 2, 3), 1);
   input_done (&in);
+}
+END_TEST
+
+/* Where glued_keyword finds a keyword in the first line of S, from FROM:
+   its offset, or -1; KIND is what it says it is.  */
+static long
+glued_in (const char *s, uint64_t from, unsigned want, enum line_kind *kind)
+{
+  struct input in;
+  struct line ln;
+  input_from_bytes (&in, s, strlen (s), 0);
+  ck_assert (line_get (&in, 0, &ln));
+  uint64_t g = glued_keyword (&in, &ln, from, want, kind);
+  input_done (&in);
+  return g == UINT64_MAX ? -1 : (long) g;
+}
+
+START_TEST (glued_keywords)
+{
+  const unsigned both = 1u << LINE_ITEM | 1u << LINE_MESSAGE;
+  enum line_kind kind;
+  ck_assert_int_eq (glued_in ("Hello there.File item: G.BIN\r\n", 0, both,
+                              &kind), 12);
+  ck_assert_int_eq (kind, LINE_ITEM);
+  /* The word starts at its capital: the data ends with "data".  */
+  ck_assert_int_eq (glued_in ("dataFile item:\n", 0, both, &kind), 4);
+  ck_assert_int_eq (glued_in ("xyzText item: \n", 0, both, &kind), 3);
+  ck_assert_int_eq (glued_in ("\x1a" "Message:  \r\n", 0, both, &kind), 1);
+  ck_assert_int_eq (kind, LINE_MESSAGE);
+  ck_assert_int_eq (glued_in ("dataMessage:\n", 0, 1u << LINE_ITEM, &kind),
+                    -1);
+  ck_assert_int_eq (glued_in ("dataFile item:\n", 0, 1u << LINE_MESSAGE,
+                              &kind), -1);
+  /* The first keyword of the line, whatever follows.  */
+  ck_assert_int_eq (glued_in ("aFax item: bFile item: c\n", 0, both, &kind),
+                    1);
+  /* Not at the line's start, not before FROM.  */
+  ck_assert_int_eq (glued_in ("File item: x\n", 0, both, &kind), -1);
+  ck_assert_int_eq (glued_in ("abFile item: x\n", 3, both, &kind), -1);
+  const char *none[] = { "datafile item:\n", "dataFILE item:\n",
+                         "dataFile item:x\n", "dataFile  item:\n",
+                         "data item:\n", "dataMessage: x\n",
+                         "dataMessage:", "Subject: Re: a\n", "1F item:\n" };
+  for (size_t k = 0; k < sizeof none / sizeof *none; k++)
+    ck_assert_msg (glued_in (none[k], 0, both, &kind) == -1, "%s", none[k]);
 }
 END_TEST
 
@@ -203,6 +248,7 @@ lines_suite (void)
   tcase_add_test (lines, message_cut_at_the_end);
   tcase_add_test (lines, lone_cr_is_not_eol);
   tcase_add_test (lines, blank_lines);
+  tcase_add_test (lines, glued_keywords);
   tcase_add_test (lines, count_lf_long);
   suite_add_tcase (s, lines);
   TCase *input = tcase_create ("Input");

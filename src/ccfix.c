@@ -304,7 +304,11 @@ static int
 no_conversion (const char *from, const char *to)
 {
   char what[512];
-  snprintf (what, sizeof what, "cannot convert from %s to %s", from, to);
+  if (errno == 0)
+    snprintf (what, sizeof what, "cannot convert from %s to %s: line ends, "
+              "digits and keywords would not stay ASCII", from, to);
+  else
+    snprintf (what, sizeof what, "cannot convert from %s to %s", from, to);
   report_error (what, errno);
   return EXIT_TROUBLE;
 }
@@ -376,8 +380,8 @@ main (int argc, char **argv)
       status = usage_error ("--in-place cannot repair standard input");
 
   /* One converter for the run's text, one for the report's names.  */
-  struct charset transcode = { (iconv_t) -1, NULL, NULL };
-  struct charset decode = { (iconv_t) -1, NULL, NULL };
+  struct charset transcode = { .cd = (iconv_t) -1, .probe = (iconv_t) -1 };
+  struct charset decode = { .cd = (iconv_t) -1, .probe = (iconv_t) -1 };
   if (status != EXIT_TROUBLE && args.to_code_given && !args.from_code_given)
     status = usage_error ("--to-code needs --from-code");
   else if (status != EXIT_TROUBLE && args.to_code_given)
@@ -385,9 +389,8 @@ main (int argc, char **argv)
       if (charset_open (&transcode, args.to_code_arg, args.from_code_arg) < 0)
         status = no_conversion (args.from_code_arg, args.to_code_arg);
       s->transcode = &transcode;
-      s->from_code = args.from_code_arg;
     }
-  struct charset names = { (iconv_t) -1, NULL, NULL };
+  struct charset names = { .cd = (iconv_t) -1, .probe = (iconv_t) -1 };
   if (status != EXIT_TROUBLE && args.from_code_given)
     {
       /* Findings name messages in the terminal's character set; what it

@@ -11,19 +11,48 @@
 #define STAGE ((size_t) 64 * 1024)
 #define OUT ((size_t) 64 * 1024)
 
+/* Whether CD leaves the ASCII that ccfix reads and writes as it is.  */
+static int
+keeps_ascii (iconv_t cd)
+{
+  static const char sample[] = "Message:\r\nContents:\nText item: "
+                               "0123456789\r\n";
+  char got[4 * sizeof sample];
+  char *ip = (char *) sample, *op = got;
+  size_t il = sizeof sample - 1, ol = sizeof got;
+  if (iconv (cd, (ICONV_CONST char **) &ip, &il, &op, &ol) == (size_t) -1)
+    return 0;
+  if (iconv (cd, NULL, NULL, &op, &ol) == (size_t) -1)
+    return 0;
+  iconv (cd, NULL, NULL, NULL, NULL);
+  return (size_t) (op - got) == sizeof sample - 1
+         && memcmp (got, sample, sizeof sample - 1) == 0;
+}
+
 int
 charset_open (struct charset *cs, const char *to, const char *from)
 {
   cs->stage = cs->out = NULL;
+  cs->to = to;
+  cs->from = from;
+  cs->probe = (iconv_t) -1;
   cs->cd = iconv_open (to, from);
   if (cs->cd == (iconv_t) -1)
     return -1;
-  cs->stage = malloc (STAGE);
-  cs->out = malloc (OUT);
-  if (!cs->stage || !cs->out)
+  if (!keeps_ascii (cs->cd))
     {
       charset_close (cs);
-      errno = ENOMEM;
+      errno = 0;
+      return -1;
+    }
+  cs->probe = iconv_open ("UTF-32BE", from);
+  cs->stage = malloc (STAGE);
+  cs->out = malloc (OUT);
+  if (cs->probe == (iconv_t) -1 || !cs->stage || !cs->out)
+    {
+      int e = cs->probe == (iconv_t) -1 ? errno : ENOMEM;
+      charset_close (cs);
+      errno = e;
       return -1;
     }
   return 0;
@@ -34,7 +63,9 @@ charset_close (struct charset *cs)
 {
   if (cs->cd != (iconv_t) -1)
     iconv_close (cs->cd);
-  cs->cd = (iconv_t) -1;
+  if (cs->probe != (iconv_t) -1)
+    iconv_close (cs->probe);
+  cs->cd = cs->probe = (iconv_t) -1;
   free (cs->stage);
   free (cs->out);
   cs->stage = cs->out = NULL;
@@ -73,6 +104,24 @@ run (struct charset *cs, char **in, size_t *inleft,
     }
 }
 
+/* Whether the IL bytes at IP start with a whole character of the source
+   code page (iconv says EILSEQ for both kinds of trouble); if so, it is
+   left in CS->unmapped.  */
+static int
+source_char (struct charset *cs, char *ip, size_t il)
+{
+  unsigned char u[4];
+  char *op = (char *) u;
+  size_t ol = sizeof u;
+  iconv (cs->probe, NULL, NULL, NULL, NULL);
+  iconv (cs->probe, (ICONV_CONST char **) &ip, &il, &op, &ol);
+  if (ol != 0)
+    return 0;
+  cs->unmapped = (uint32_t) u[0] << 24 | (uint32_t) u[1] << 16
+                 | (uint32_t) u[2] << 8 | u[3];
+  return 1;
+}
+
 int
 charset_convert (struct charset *cs, struct input *in, uint64_t from,
                  uint64_t to, void (*sink) (void *, const char *, size_t),
@@ -106,9 +155,10 @@ charset_convert (struct charset *cs, struct input *in, uint64_t from,
       size_t r = run (cs, &ip, &il, sink, ctx, len);
       if (r == (size_t) -1 && (errno != EINVAL || at >= to || n == kept))
         {
-          /* Invalid, or a character the range itself cuts off.  */
+          /* Invalid, or a character the range itself cuts off, or one
+             the target lacks.  */
           *bad = base + (uint64_t) (ip - cs->stage);
-          return -1;
+          return errno == EILSEQ && source_char (cs, ip, il) ? -2 : -1;
         }
       base += (uint64_t) (ip - cs->stage);
       kept = il;

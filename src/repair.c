@@ -332,12 +332,19 @@ write_transcoded (struct run *r, uint64_t off, char *why, size_t why_size)
     {
       struct part *p = &r->parts[k];
       uint64_t len = p->to - p->from, bad;
-      if (p->kind == PART_TEXT
-          && charset_convert (r->s->transcode, &r->in, p->from, p->to, NULL,
-                              NULL, &len, &bad) < 0)
+      struct charset *cs = r->s->transcode;
+      int c = p->kind == PART_TEXT
+              ? charset_convert (cs, &r->in, p->from, p->to, NULL, NULL,
+                                 &len, &bad) : 0;
+      if (c < 0)
         {
-          snprintf (why, why_size, "byte offset %" PRIu64 " is not a "
-                    "character of %s", bad, r->s->from_code);
+          if (c == -2)
+            snprintf (why, why_size, "character U+%04" PRIX32 " at byte "
+                      "offset %" PRIu64 " has no equivalent in %s",
+                      cs->unmapped, bad, cs->to);
+          else
+            snprintf (why, why_size, "byte offset %" PRIu64 " is not a "
+                      "character of %s", bad, cs->from);
           report_finding (r->s->quiet, r->in.name, r->line, r->number, r->who,
                           "%s; passed through unconverted", why);
           output_copy (r->out, &r->in, off, f->end);

@@ -42,7 +42,6 @@ struct settings
   int from, to;                /* RULE_AUTO or the forced value */
   int pad;                     /* RULE_AUTO or the forced enum slot_style */
   struct charset *transcode;   /* -t: convert text with it, then recount */
-  const char *from_code;       /* its source code page, for messages */
   struct charset *names;       /* -f: subjects to the locale's charset */
   size_t mem_cap;              /* look-ahead kept in memory */
   /* Called after each message, when set.  */

@@ -106,7 +106,6 @@ repair (const uint8_t *p, size_t n, uint8_t **out, size_t *outn,
   if (convert)
     {
       s.transcode = to_utf8 ();
-      s.from_code = "CP932";
     }
   struct output o;
   if (output_open (&o, ofd) < 0)

@@ -76,9 +76,9 @@ past_end (struct input *in, uint64_t off, uint64_t len)
   return len > 0 && (off + len < off || input_at_end (in, off + len - 1));
 }
 
-/* Read the slot line at OFF.  */
+/* Read the slot line at OFF, whatever it holds.  */
 static int
-read_slot (struct input *in, uint64_t off, struct fslot *s,
+slot_line (struct input *in, uint64_t off, struct fslot *s,
            enum frame_reason *why, enum frame_status *status)
 {
   struct line ln;
@@ -127,10 +127,33 @@ glued_counting (struct input *in, const struct line *ln, uint64_t from,
   struct fslot s;
   enum frame_reason why;
   enum frame_status status;
-  if (read_slot (in, ln->next, &s, &why, &status)
+  if (slot_line (in, ln->next, &s, &why, &status)
       && (s.info.cls == SLOT_VALID || s.info.cls == SLOT_BLANK))
     return g;
   return UINT64_MAX;
+}
+
+/* Read the slot line at OFF.  One that holds the start of the next
+   message, glued, is missing, as one that is a keyword line: rewriting it
+   would destroy that Message: line.  */
+static int
+read_slot (struct input *in, uint64_t off, struct fslot *s,
+           enum frame_reason *why, enum frame_status *status)
+{
+  if (!slot_line (in, off, s, why, status))
+    return 0;
+  struct line ln;
+  enum line_kind kind;
+  if (s->info.cls == SLOT_INVALID && line_read (in, off, &ln, &kind)
+      && kind == LINE_OTHER
+      && glued_counting (in, &ln, off, 1u << LINE_MESSAGE, &kind)
+         != UINT64_MAX)
+    {
+      *status = UNFRAMED;
+      *why = WHY_MISSING_SLOT;
+      return 0;
+    }
+  return 1;
 }
 
 static int
@@ -400,10 +423,11 @@ find_candidates (struct input *in, uint64_t first, uint64_t end,
       else
         {
           struct line ln;
-          enum line_kind kind;
-          line_get (in, line, &ln);
-          uint64_t g = glued_counting (in, &ln, line, 1u << LINE_ITEM,
-                                       &kind);
+          enum line_kind kind, glued;
+          line_read (in, line, &ln, &kind);
+          uint64_t g = kind != LINE_OTHER ? UINT64_MAX
+                       : glued_counting (in, &ln, line, 1u << LINE_ITEM,
+                                         &glued);
           if (g < end && heap_push (&h, g) < 0)
             r = -1;
           line = ln.next;
@@ -492,11 +516,17 @@ scan_data_end (struct input *in, uint64_t data, int *another)
   while (!is_final_mark (in, r) && line_read (in, r, &ln, &kind)
          && kind != LINE_ITEM && !starts_message (kind))
     {
-      if (kind != LINE_BLANK)
+      if (kind == LINE_BLANK)
+        {
+          if (blank_run == UINT64_MAX)
+            blank_run = r;
+        }
+      else
         {
           enum line_kind glued;
-          uint64_t g = glued_counting (in, &ln, r, 1u << LINE_ITEM
-                                       | 1u << LINE_MESSAGE, &glued);
+          uint64_t g = kind != LINE_OTHER ? UINT64_MAX
+                       : glued_counting (in, &ln, r, 1u << LINE_ITEM
+                                         | 1u << LINE_MESSAGE, &glued);
           if (g != UINT64_MAX)
             {
               *another = glued == LINE_ITEM;
@@ -504,8 +534,6 @@ scan_data_end (struct input *in, uint64_t data, int *another)
             }
           blank_run = UINT64_MAX;
         }
-      else if (blank_run == UINT64_MAX)
-        blank_run = r;
       r = ln.next;
     }
   if (kind == LINE_ITEM)
@@ -588,7 +616,9 @@ next_message_line (struct input *in, uint64_t off)
   while (line_read (in, off, &ln, &kind) && !starts_message (kind))
     {
       enum line_kind glued;
-      uint64_t g = glued_counting (in, &ln, off, 1u << LINE_MESSAGE, &glued);
+      uint64_t g = kind != LINE_OTHER ? UINT64_MAX
+                   : glued_counting (in, &ln, off, 1u << LINE_MESSAGE,
+                                     &glued);
       if (g != UINT64_MAX)
         return g;
       off = ln.next;
@@ -685,13 +715,26 @@ frame_message (struct input *in, uint64_t off, struct rule rule,
   if (read_slot (in, ln.next, &f->mslot, &f->reason, &f->status))
     {
       uint64_t p = f->mslot.next;
+      enum line_kind glued;
+      int next_glued = 0;
       while (line_read (in, p, &ln, &kind) && !starts_message (kind)
              && kind != LINE_CONTENTS)
         {
+          /* A glued Message: line starts the next message (see
+             next_message_line): the headers never run past it.  */
+          if (kind == LINE_OTHER
+              && glued_counting (in, &ln, p, 1u << LINE_MESSAGE, &glued)
+                 != UINT64_MAX)
+            {
+              next_glued = 1;
+              break;
+            }
           note_header (in, &ln, f);
           p = ln.next;
         }
-      if (!line_read (in, p, &ln, &kind))
+      if (next_glued)
+        fail (f, UNFRAMED, WHY_NO_CONTENTS, LEVEL_CONTENTS, 0);
+      else if (!line_read (in, p, &ln, &kind))
         fail (f, CUT_SHORT, WHY_ENDS_EARLY, LEVEL_CONTENTS, 0);
       else if (starts_message (kind))
         fail (f, UNFRAMED, WHY_NO_CONTENTS, LEVEL_CONTENTS, 0);

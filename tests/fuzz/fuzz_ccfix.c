@@ -13,6 +13,12 @@
      before its EOL) and holds a valid count in the learned style;
    - the output is a fixed point: repairing it again changes nothing and
      gives the same status;
+   - invariant 4: each message repaired alone, with the rule and style of
+     the whole stream (the preamble going with the first, stray bytes with
+     the message before them), gives the bytes the whole repair gave it,
+     unless the end of its piece changes it: alone it runs past that end
+     and is cut short, or the piece ends with a 0x1A, which alone is a
+     final mark;
    - converted from CP932 to UTF-8 (-t), the status is 0 or 1, and when it
      is 0 every count of the converted stream is right as it stands.  */
 #define _GNU_SOURCE
@@ -38,21 +44,33 @@ struct watch
 {
   struct edit *e;
   size_t n, cap;
+  uint64_t *starts;            /* each message's Message: line */
+  size_t nmsg, msg_cap;
+  int cut;                     /* a message was cut short */
 };
+
+static void *
+grow (void *p, size_t *cap, size_t n, size_t size)
+{
+  if (n < *cap)
+    return p;
+  *cap = *cap ? 2 * *cap : 16;
+  p = realloc (p, *cap * size);
+  if (!p)
+    abort ();
+  return p;
+}
 
 static void
 on_message (void *ctx, const struct message_note *note)
 {
   struct watch *w = ctx;
+  w->starts = grow (w->starts, &w->msg_cap, w->nmsg, sizeof *w->starts);
+  w->starts[w->nmsg++] = note->off;
+  w->cut |= note->frame->status == CUT_SHORT;
   for (size_t k = 0; k < note->nrepairs; k++)
     {
-      if (w->n == w->cap)
-        {
-          w->cap = w->cap ? 2 * w->cap : 16;
-          w->e = realloc (w->e, w->cap * sizeof *w->e);
-          if (!w->e)
-            abort ();
-        }
+      w->e = grow (w->e, &w->cap, w->n, sizeof *w->e);
       const struct repair_note *r = &note->repairs[k];
       struct edit e = { r->slot->off, r->slot->info.width, r->value,
                         r->width };
@@ -91,14 +109,22 @@ to_utf8 (void)
 }
 
 /* Repair N bytes at P; the output in *OUT (malloc'd, *OUTN bytes).  With
-   CONVERT, change the code page from CP932 to UTF-8 as well.  */
+   CONVERT, change the code page from CP932 to UTF-8 as well; with PIN,
+   use its rule and style instead of learning them.  */
 static int
 repair (const uint8_t *p, size_t n, uint8_t **out, size_t *outn,
-        struct watch *w, struct stats *st, int convert)
+        struct watch *w, struct stats *st, int convert,
+        const struct stats *pin)
 {
   int ifd = memfile (p, n), ofd = memfile ("", 0);
   struct settings s;
   settings_default (&s);
+  if (pin)
+    {
+      s.from = (int) pin->rule.from;
+      s.to = (int) pin->rule.to;
+      s.pad = pin->style;
+    }
   s.quiet = 1;
   s.mem_cap = 0;               /* the least: spills happen sooner */
   s.on_message = on_message;
@@ -168,6 +194,42 @@ check_edits (const uint8_t *in, size_t n, const uint8_t *out, size_t outn,
     abort ();
 }
 
+/* Where input offset OFF went in the output, given the edits W made.  */
+static size_t
+out_offset (const struct watch *w, uint64_t off)
+{
+  uint64_t o = off;
+  for (size_t k = 0; k < w->n && w->e[k].off < off; k++)
+    o = o + w->e[k].width - w->e[k].old_width;
+  return (size_t) o;
+}
+
+/* Invariant 4 on the whole repair OUT of DATA, which W watched.  */
+static void
+check_alone (const uint8_t *data, size_t size, const uint8_t *out,
+             const struct watch *w, const struct stats *st)
+{
+  for (size_t k = 0; k < w->nmsg; k++)
+    {
+      uint64_t from = k == 0 ? 0 : w->starts[k];
+      uint64_t to = k + 1 < w->nmsg ? w->starts[k + 1] : size;
+      struct watch alone = { 0 };
+      struct stats st2;
+      uint8_t *piece;
+      size_t piecen;
+      repair (data + from, (size_t) (to - from), &piece, &piecen, &alone,
+              &st2, 0, st);
+      size_t o = out_offset (w, from), oend = out_offset (w, to);
+      int end_changes = alone.cut || (to < size && data[to - 1] == 0x1A);
+      if (!end_changes
+          && (piecen != oend - o || memcmp (piece, out + o, piecen) != 0))
+        abort ();
+      free (piece);
+      free (alone.e);
+      free (alone.starts);
+    }
+}
+
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
 int
@@ -177,11 +239,12 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   struct stats st, st2;
   uint8_t *out, *out2;
   size_t outn, out2n;
-  int status = repair (data, size, &out, &outn, &w, &st, 0);
+  int status = repair (data, size, &out, &outn, &w, &st, 0, NULL);
   if (status != EXIT_REPAIRED && status != EXIT_UNREPAIRED)
     abort ();
   check_edits (data, size, out, outn, &w, (enum slot_style) st.style);
-  int status2 = repair (out, outn, &out2, &out2n, &again, &st2, 0);
+  check_alone (data, size, out, &w, &st);
+  int status2 = repair (out, outn, &out2, &out2n, &again, &st2, 0, NULL);
   if (status2 != status || again.n != 0 || out2n != outn
       || memcmp (out, out2, outn) != 0)
     abort ();
@@ -192,13 +255,13 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
      Its rule is pinned by the first run's, which the conversion cannot
      teach otherwise on a stream it leaves with no evidence.  */
   again.n = 0;
-  status = repair (data, size, &out, &outn, &again, &st, 1);
+  status = repair (data, size, &out, &outn, &again, &st, 1, NULL);
   if (status != EXIT_REPAIRED && status != EXIT_UNREPAIRED)
     abort ();
   if (status == EXIT_REPAIRED)
     {
       again.n = 0;
-      status2 = repair (out, outn, &out2, &out2n, &again, &st2, 0);
+      status2 = repair (out, outn, &out2, &out2n, &again, &st2, 0, NULL);
       if (status2 != EXIT_REPAIRED || out2n != outn
           || memcmp (out, out2, outn) != 0)
         abort ();
@@ -206,6 +269,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     }
   free (out);
   free (w.e);
+  free (w.starts);
   free (again.e);
+  free (again.starts);
   return 0;
 }

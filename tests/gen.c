@@ -18,7 +18,9 @@
  *                      a final 0x1A with the last), for invariant 4
  *
  * With GEN_VERBOSE set in the environment, the plan of each message is
- * described on standard error, to make a failing seed readable.
+ * described on standard error, to make a failing seed readable: each
+ * slot's class and offset ("wrong crlf" and "wrong far" for the odd wrong
+ * item counts).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -170,6 +172,10 @@ static const char *const cls_name[] = { "ok", "blank", "empty", "invalid", "wron
 
 enum role { R_ITEM, R_CONTENTS, R_MESSAGE };
 
+/* SC_WRONG: which wrong number.  W_CRLF and W_FAR are item counts only. */
+enum wrong { W_ANY, W_CRLF, W_FAR };
+static const char *const wrong_name[] = { "", " crlf", " far" };
+
 struct slot {
 	enum role role;
 	enum cls cls;
@@ -177,6 +183,7 @@ struct slot {
 	size_t width;     /* SC_OK: planned width, 0 for exactly the digits;
 	                     SC_WRONG: its width */
 	int must_pad;     /* SC_OK: keep a padding byte, as style evidence */
+	enum wrong how;   /* SC_WRONG */
 	buf raw;          /* SC_BLANK, SC_INVALID: what replaced the count */
 	const char *eol;
 
@@ -807,6 +814,12 @@ static int real_cut_wins(const struct msg *m)
  *    messages only).  The counts that give no end are blank, empty or
  *    invalid, never a wrong number that would give a false end; except a
  *    wrong message count beside a right contents count, which outranks it.
+ *    Now and then under END_C one item count is an odd wrong number
+ *    beside right contents and message counts, which frame the message:
+ *    W_CRLF is one short of data ending in CR LF, pointing between the
+ *    CR and the LF, which is never a landing place; W_FAR runs past the
+ *    end of the stream, which is then not cut short but simply wrong.
+ *    Either contradicts every cut, so it cannot make a false one win.
  */
 static void plan_damage(struct msg *m)
 {
@@ -832,13 +845,20 @@ static void plan_damage(struct msg *m)
 	if (m->plan != P_ITEMS)
 		return;
 
-	size_t n = m->nitems;
+	size_t n = m->nitems, odd = n;
+	enum wrong how = W_ANY;
+	if (m->ends == END_C && chance(20)) {
+		odd = (size_t)below(n);
+		const buf *d = &m->items[odd].data;
+		how = d->len >= 2 && starts(d, d->len, d->len - 2, "\r\n") && chance(60)
+		    ? W_CRLF : W_FAR;
+	}
 	enum cls c[MAX_ITEMS];
 	int found = 0;
 	for (int tries = 0; tries < 30 && !found; tries++) {
 		int any = 0;
 		for (size_t i = 0; i < n; i++) {
-			c[i] = chance(50) ? any_damage() : SC_OK;
+			c[i] = i == odd ? SC_WRONG : chance(50) ? any_damage() : SC_OK;
 			any |= c[i] != SC_OK;
 			m->items[i].s.cls = c[i];
 		}
@@ -846,20 +866,34 @@ static void plan_damage(struct msg *m)
 		found = any && (m->ends == END_SCAN || real_cut_wins(m));
 	}
 	if (!found) {
-		/* One blank count always leaves the real cut the best. */
+		/* One blank count, or the odd wrong one alone, always leaves
+		 * the real cut the best. */
 		for (size_t i = 0; i < n; i++)
 			c[i] = SC_OK;
-		c[below(n)] = SC_BLANK;
+		if (odd < n)
+			c[odd] = SC_WRONG;
+		else
+			c[below(n)] = SC_BLANK;
 	}
 	for (size_t i = 0; i < n; i++) {
 		m->items[i].s.cls = SC_OK;
 		if (c[i] != SC_OK)
 			damage(&m->items[i].s, c[i]);
 	}
+	if (odd < n) {
+		/* W_FAR: 99999 as in a 1 KB file, or up to 18 digits; its
+		 * number is drawn in choose_wrong, once `in` is known. */
+		struct slot *s = &m->items[odd].s;
+		s->how = how;
+		if (how == W_FAR)
+			s->width = chance(30) ? 5 : between(8, 18);
+		else if (s->width < ndigits(m->items[odd].data.len - 1))
+			s->width = ndigits(m->items[odd].data.len - 1);
+	}
 
 	switch (m->ends) {
 	case END_C:
-		if (chance(50))
+		if (odd == n && chance(50))
 			damage(&m->ms, chance(15) ? SC_WRONG : mute_damage());
 		break;
 	case END_M:
@@ -895,18 +929,18 @@ static int lands(const buf *b, size_t end, size_t at)
 	}
 }
 
+/* No wrong number fits: choose_wrong blanks the slot. */
+#define NONE UINT64_MAX
+
 /*
- * Write a wrong number into each SC_WRONG slot of `in`.  It must be wrong
- * in both streams (a repair may widen an inner slot and move the right
- * number), fit the slot, stay inside the stream (inside the contents for
- * an item, so it never reads as a stream cut short) and, for an item, not
- * land anywhere, or it would be evidence.  Failing that the slot goes
- * blank instead: same width, same repair.
+ * A wrong number for slot s of `in`.  It must be wrong in both streams (a
+ * repair may widen an inner slot and move the right number), fit the
+ * slot, stay inside the stream (inside the contents for an item, so it
+ * never reads as a stream cut short) and, for an item, not land anywhere,
+ * or it would be evidence.
  */
-static void choose_wrong(buf *in, struct slot *s)
+static uint64_t any_wrong(const buf *in, const struct slot *s)
 {
-	if (s->cls != SC_WRONG)
-		return;
 	uint64_t most = 1;
 	for (size_t i = 0; i < s->width; i++)
 		most *= 10;
@@ -926,14 +960,41 @@ static void choose_wrong(buf *in, struct slot *s)
 			continue;
 		if (s->role == R_ITEM && lands(in, in->len, s->lo + v))
 			continue;
-		buf t = { 0 };
-		put_count(&t, v, s->width, chance(80) ? cfg.pad : (enum pad)below(3));
-		memcpy(in->p + s->in_off, t.p, t.len);
-		release(&t);
+		return v;
+	}
+	return NONE;
+}
+
+/* W_CRLF and W_FAR break any_wrong's rules on purpose (see plan_damage).
+ * An item count never depends on its slot's width, so in_true is right
+ * in both streams. */
+static uint64_t odd_wrong(const buf *in, const struct slot *s)
+{
+	if (s->how == W_CRLF)
+		return s->in_true - 1;
+	uint64_t v = 0;
+	for (size_t i = 0; i < s->width; i++)
+		v = v * 10 + (s->width == 5 ? 9 : i ? below(10) : between(1, 9));
+	/* 99999 inside a long stream is not past its end. */
+	return v > in->len - s->lo ? v : NONE;
+}
+
+/* Write a wrong number into each SC_WRONG slot of `in`.  Failing one, the
+ * slot goes blank instead: same width, same repair. */
+static void choose_wrong(buf *in, struct slot *s)
+{
+	if (s->cls != SC_WRONG)
+		return;
+	uint64_t v = s->how == W_ANY ? any_wrong(in, s) : odd_wrong(in, s);
+	if (v == NONE) {
+		s->cls = SC_BLANK;
+		memset(in->p + s->in_off, ' ', s->width);
 		return;
 	}
-	s->cls = SC_BLANK;
-	memset(in->p + s->in_off, ' ', s->width);
+	buf t = { 0 };
+	put_count(&t, v, s->width, chance(80) ? cfg.pad : (enum pad)below(3));
+	memcpy(in->p + s->in_off, t.p, t.len);
+	release(&t);
 }
 
 /* ---- the stream ---------------------------------------------------------- */
@@ -1043,8 +1104,12 @@ static void describe(void)
 			fprintf(stderr, " (end from %s)", ends_name[m->ends]);
 		fprintf(stderr, ", message %s@%zu, contents %s@%zu, items", cls_name[m->ms.cls],
 		        m->ms.in_off, cls_name[m->cs.cls], m->cs.in_off);
-		for (size_t i = 0; i < m->nitems; i++)
-			fprintf(stderr, " %s@%zu", cls_name[m->items[i].s.cls], m->items[i].s.in_off);
+		for (size_t i = 0; i < m->nitems; i++) {
+			const struct item *it = &m->items[i];
+			fprintf(stderr, " %s%s@%zu", cls_name[it->s.cls],
+			        it->s.cls == SC_WRONG ? wrong_name[it->s.how] : "",
+			        it->s.in_off);
+		}
 		fprintf(stderr, "\n");
 	}
 }

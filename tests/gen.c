@@ -8,7 +8,8 @@
  * parts (lines, slots, data); both streams are rendered from the same
  * parts, inner counts first, and every count is the rendered length of
  * what it frames.  Damage is chosen, not detected, and only where
- * FORMAT.md's framing rules recover it unambiguously (see plan_damage).
+ * FORMAT.md's framing rules recover it unambiguously (see plan_damage);
+ * so are keyword lines glued to data of unknown length (glue_items).
  *
  * Files written into OUTDIR:
  *   in, expected       the damaged stream and its repair
@@ -20,7 +21,8 @@
  * With GEN_VERBOSE set in the environment, the plan of each message is
  * described on standard error, to make a failing seed readable: each
  * slot's class and offset ("wrong crlf" and "wrong far" for the odd wrong
- * item counts).
+ * item counts, "glued" after an item whose data runs into the keyword
+ * line after it).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -310,6 +312,7 @@ struct item {
 	struct slot s;
 	buf data;
 	int text;
+	int glued;        /* the next keyword line follows the data at once */
 	size_t in_data;   /* where the data starts in `in` */
 };
 
@@ -1039,6 +1042,79 @@ static void gen_message(struct msg *m, enum plan plan)
 			put_str(&m->seps, eol());
 }
 
+/* A slot line after which a glued keyword counts even where the data
+ * before it has no known length (FORMAT.md): a valid or blank one.  A
+ * wrong number is valid too, but would need a longer argument. */
+static int marks_keyword(const struct slot *s)
+{
+	return s->cls == SC_OK || s->cls == SC_BLANK || s->cls == SC_EMPTY;
+}
+
+static int is_letter(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/*
+ * Take the EOL off the end of data, so that the keyword line after it is
+ * glued on.  Not where that leaves nothing or a line break before the
+ * keyword: it would start a line.  Before an item line (whose word is a
+ * capital and small letters), not where the letters the data ends with
+ * reach back to a line start either: the line could then be read as an
+ * item line with a longer word, cutting the data short.  A lone CR counts
+ * as a line break here, for the same generous reading as `lands`.
+ */
+static int glue(buf *d, int item_next)
+{
+	size_t n = d->len;
+	if (!n || d->p[n - 1] != '\n')
+		return 0;
+	n -= n >= 2 && d->p[n - 2] == '\r' ? 2 : 1;
+	if (!n || d->p[n - 1] == '\n')
+		return 0;
+	if (item_next) {
+		size_t a = n;
+		while (a && is_letter(d->p[a - 1]))
+			a--;
+		if (a < n && (!a || d->p[a - 1] == '\n' || d->p[a - 1] == '\r'))
+			return 0;
+	}
+	d->len = n;
+	return 1;
+}
+
+/*
+ * Glued keywords after data of unknown length: in a P_ITEMS message, an
+ * item whose count is blank, empty or invalid loses the EOL its data ends
+ * with, when the keyword line after it has a slot line that lets a glued
+ * keyword count.  The data holds no "item:", "Message:" or "Contents:"
+ * (is_plain), so the only glued keywords are the real ones; the best cut
+ * sees the same candidates and scores as before (real_cut_wins), and the
+ * scan finds the same ends.  The last item's data runs into the next
+ * message's Message: line, or into the end of the stream.
+ */
+static void glue_items(size_t k)
+{
+	struct msg *m = &st.msgs[k];
+	if (m->plan != P_ITEMS || !chance(30))
+		return;
+	for (size_t i = 0; i < m->nitems; i++) {
+		struct item *it = &m->items[i];
+		enum cls c = it->s.cls;
+		int last = i + 1 == m->nitems;
+		const struct slot *next = !last ? &m->items[i + 1].s
+		                        : k + 1 < st.nmsgs ? &st.msgs[k + 1].ms : NULL;
+		if (c != SC_BLANK && c != SC_EMPTY && c != SC_INVALID)
+			continue;
+		if ((next && !marks_keyword(next)) || !chance(60))
+			continue;
+		it->glued = glue(&it->data, !last);
+		/* Blank lines come only after an EOL. */
+		if (it->glued && last)
+			m->seps.len = 0;
+	}
+}
+
 static void gen_stream(void)
 {
 	cfg.from = (enum from)below(2);
@@ -1079,6 +1155,8 @@ static void gen_stream(void)
 	}
 	for (size_t k = 0; k < st.nmsgs; k++)
 		plan_damage(&st.msgs[k]);
+	for (size_t k = 0; k < st.nmsgs; k++)
+		glue_items(k);
 
 	/* A last byte 0x1A would read as the end mark; without a mark, keep
 	 * the stream from ending in one inside data. */
@@ -1106,9 +1184,9 @@ static void describe(void)
 		        m->ms.in_off, cls_name[m->cs.cls], m->cs.in_off);
 		for (size_t i = 0; i < m->nitems; i++) {
 			const struct item *it = &m->items[i];
-			fprintf(stderr, " %s%s@%zu", cls_name[it->s.cls],
+			fprintf(stderr, " %s%s@%zu%s", cls_name[it->s.cls],
 			        it->s.cls == SC_WRONG ? wrong_name[it->s.how] : "",
-			        it->s.in_off);
+			        it->s.in_off, it->glued ? " glued" : "");
 		}
 		fprintf(stderr, "\n");
 	}

@@ -9,20 +9,22 @@
  * parts, inner counts first, and every count is the rendered length of
  * what it frames.  Damage is chosen, not detected, and only where
  * FORMAT.md's framing rules recover it unambiguously (see plan_damage);
- * so are keyword lines glued to data of unknown length (glue_items).
+ * so are keyword lines glued to data of unknown length (glue_items) and
+ * stray bytes after a clean message (gen_stray).
  *
  * Files written into OUTDIR:
  *   in, expected       the damaged stream and its repair
  *   args               ccfix options pinning the counting rule and style
  *   n                  the number of messages
  *   in.K, expected.K   message K alone (the preamble goes with message 1,
- *                      a final 0x1A with the last), for invariant 4
+ *                      stray bytes with the message before them, a final
+ *                      0x1A with the last), for invariant 4
  *
  * With GEN_VERBOSE set in the environment, the plan of each message is
  * described on standard error, to make a failing seed readable: each
  * slot's class and offset ("wrong crlf" and "wrong far" for the odd wrong
  * item counts, "glued" after an item whose data runs into the keyword
- * line after it).
+ * line after it) and how many stray bytes follow the message.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -336,6 +338,7 @@ struct msg {
 	struct item items[MAX_ITEMS];
 	size_t nitems;
 	buf seps;         /* blank lines before the next Message: or the end */
+	buf stray;        /* after the seps, counted nowhere */
 	size_t in_off, exp_off;
 };
 
@@ -386,6 +389,7 @@ static void render_message(buf *out, struct msg *m, enum ctx ctx)
 	put_buf(out, &contents);
 	size_t cend = out->len;
 	put_buf(out, &m->seps);
+	put_buf(out, &m->stray);
 
 	if (ctx == IN) {
 		size_t items_abs = cstart + items_rel;
@@ -1115,6 +1119,54 @@ static void glue_items(size_t k)
 	}
 }
 
+/*
+ * Stray bytes after a clean message, whose counts all agree and frame it
+ * (FORMAT.md "Stray bytes"): after its blank lines, before the next
+ * Message: line or at the end of the stream, and counted nowhere, not even
+ * by a count-to next message count.  None starts with LF, which could
+ * make a CR at the end of the message a place between CR and LF; none is
+ * a blank line or holds a keyword.  Before a message, those without an
+ * EOL glue its Message: line on, so its slot must let a glued keyword
+ * count.  At the end, a 0x1A is followed by more bytes, or it would be
+ * the end mark, and the stream gets no end mark of its own.
+ */
+static void gen_stray(size_t k)
+{
+	static const char *const torn[] = { "x", "junk", "rt 4", "\315\315\315" };
+	struct msg *m = &st.msgs[k];
+	if (roomy || m->plan != P_CLEAN || !chance(6))
+		return;
+	buf *b = &m->stray;
+	int end = k + 1 == st.nmsgs;
+	int r = (int)below(5);
+	if (!end && !marks_keyword(&st.msgs[k + 1].ms))
+		r = 4;
+	switch (r) {
+	case 0: /* copy /b a+b */
+		put_byte(b, 0x1A);
+		if (end) {
+			static const unsigned char tail[] = { 0, ' ', 'x', 0x1A };
+			for (size_t i = between(1, 6); i > 0; i--)
+				put_byte(b, i > 1 ? tail[below(sizeof tail)] : 0);
+		}
+		break;
+	case 1:
+		put_byte(b, '\r');
+		break;
+	case 2:
+		put_spaces(b, between(1, 3));
+		break;
+	case 3:
+		put_str(b, PICK(torn));
+		break;
+	default:
+		put_line(b, PICK(torn));
+		break;
+	}
+	if (end)
+		st.eofmark = 0;
+}
+
 static void gen_stream(void)
 {
 	cfg.from = (enum from)below(2);
@@ -1155,14 +1207,16 @@ static void gen_stream(void)
 	}
 	for (size_t k = 0; k < st.nmsgs; k++)
 		plan_damage(&st.msgs[k]);
-	for (size_t k = 0; k < st.nmsgs; k++)
+	for (size_t k = 0; k < st.nmsgs; k++) {
 		glue_items(k);
+		gen_stray(k);
+	}
 
 	/* A last byte 0x1A would read as the end mark; without a mark, keep
 	 * the stream from ending in one inside data. */
 	if (!st.eofmark && st.nmsgs) {
 		struct msg *m = &st.msgs[st.nmsgs - 1];
-		if (!m->seps.len && m->nitems) {
+		if (!m->seps.len && !m->stray.len && m->nitems) {
 			buf *d = &m->items[m->nitems - 1].data;
 			if (d->len && d->p[d->len - 1] == 0x1A)
 				d->p[d->len - 1] = 'Z';
@@ -1188,6 +1242,8 @@ static void describe(void)
 			        it->s.cls == SC_WRONG ? wrong_name[it->s.how] : "",
 			        it->s.in_off, it->glued ? " glued" : "");
 		}
+		if (m->stray.len)
+			fprintf(stderr, ", stray %zu", m->stray.len);
 		fprintf(stderr, "\n");
 	}
 }

@@ -8,17 +8,23 @@
  * parts (lines, slots, data); both streams are rendered from the same
  * parts, inner counts first, and every count is the rendered length of
  * what it frames.  Damage is chosen, not detected, and only where
- * FORMAT.md's framing rules recover it unambiguously (see plan_damage).
+ * FORMAT.md's framing rules recover it unambiguously (see plan_damage);
+ * so are keyword lines glued to data of unknown length (glue_items) and
+ * stray bytes after a clean message (gen_stray).
  *
  * Files written into OUTDIR:
  *   in, expected       the damaged stream and its repair
  *   args               ccfix options pinning the counting rule and style
  *   n                  the number of messages
  *   in.K, expected.K   message K alone (the preamble goes with message 1,
- *                      a final 0x1A with the last), for invariant 4
+ *                      stray bytes with the message before them, a final
+ *                      0x1A with the last), for invariant 4
  *
  * With GEN_VERBOSE set in the environment, the plan of each message is
- * described on standard error, to make a failing seed readable.
+ * described on standard error, to make a failing seed readable: each
+ * slot's class and offset ("wrong crlf" and "wrong far" for the odd wrong
+ * item counts, "glued" after an item whose data runs into the keyword
+ * line after it) and how many stray bytes follow the message.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -170,6 +176,10 @@ static const char *const cls_name[] = { "ok", "blank", "empty", "invalid", "wron
 
 enum role { R_ITEM, R_CONTENTS, R_MESSAGE };
 
+/* SC_WRONG: which wrong number.  W_CRLF and W_FAR are item counts only. */
+enum wrong { W_ANY, W_CRLF, W_FAR };
+static const char *const wrong_name[] = { "", " crlf", " far" };
+
 struct slot {
 	enum role role;
 	enum cls cls;
@@ -177,6 +187,7 @@ struct slot {
 	size_t width;     /* SC_OK: planned width, 0 for exactly the digits;
 	                     SC_WRONG: its width */
 	int must_pad;     /* SC_OK: keep a padding byte, as style evidence */
+	enum wrong how;   /* SC_WRONG */
 	buf raw;          /* SC_BLANK, SC_INVALID: what replaced the count */
 	const char *eol;
 
@@ -303,6 +314,7 @@ struct item {
 	struct slot s;
 	buf data;
 	int text;
+	int glued;        /* the next keyword line follows the data at once */
 	size_t in_data;   /* where the data starts in `in` */
 };
 
@@ -326,6 +338,7 @@ struct msg {
 	struct item items[MAX_ITEMS];
 	size_t nitems;
 	buf seps;         /* blank lines before the next Message: or the end */
+	buf stray;        /* after the seps, counted nowhere */
 	size_t in_off, exp_off;
 };
 
@@ -376,6 +389,7 @@ static void render_message(buf *out, struct msg *m, enum ctx ctx)
 	put_buf(out, &contents);
 	size_t cend = out->len;
 	put_buf(out, &m->seps);
+	put_buf(out, &m->stray);
 
 	if (ctx == IN) {
 		size_t items_abs = cstart + items_rel;
@@ -807,6 +821,12 @@ static int real_cut_wins(const struct msg *m)
  *    messages only).  The counts that give no end are blank, empty or
  *    invalid, never a wrong number that would give a false end; except a
  *    wrong message count beside a right contents count, which outranks it.
+ *    Now and then under END_C one item count is an odd wrong number
+ *    beside right contents and message counts, which frame the message:
+ *    W_CRLF is one short of data ending in CR LF, pointing between the
+ *    CR and the LF, which is never a landing place; W_FAR runs past the
+ *    end of the stream, which is then not cut short but simply wrong.
+ *    Either contradicts every cut, so it cannot make a false one win.
  */
 static void plan_damage(struct msg *m)
 {
@@ -832,13 +852,20 @@ static void plan_damage(struct msg *m)
 	if (m->plan != P_ITEMS)
 		return;
 
-	size_t n = m->nitems;
+	size_t n = m->nitems, odd = n;
+	enum wrong how = W_ANY;
+	if (m->ends == END_C && chance(20)) {
+		odd = (size_t)below(n);
+		const buf *d = &m->items[odd].data;
+		how = d->len >= 2 && starts(d, d->len, d->len - 2, "\r\n") && chance(60)
+		    ? W_CRLF : W_FAR;
+	}
 	enum cls c[MAX_ITEMS];
 	int found = 0;
 	for (int tries = 0; tries < 30 && !found; tries++) {
 		int any = 0;
 		for (size_t i = 0; i < n; i++) {
-			c[i] = chance(50) ? any_damage() : SC_OK;
+			c[i] = i == odd ? SC_WRONG : chance(50) ? any_damage() : SC_OK;
 			any |= c[i] != SC_OK;
 			m->items[i].s.cls = c[i];
 		}
@@ -846,20 +873,34 @@ static void plan_damage(struct msg *m)
 		found = any && (m->ends == END_SCAN || real_cut_wins(m));
 	}
 	if (!found) {
-		/* One blank count always leaves the real cut the best. */
+		/* One blank count, or the odd wrong one alone, always leaves
+		 * the real cut the best. */
 		for (size_t i = 0; i < n; i++)
 			c[i] = SC_OK;
-		c[below(n)] = SC_BLANK;
+		if (odd < n)
+			c[odd] = SC_WRONG;
+		else
+			c[below(n)] = SC_BLANK;
 	}
 	for (size_t i = 0; i < n; i++) {
 		m->items[i].s.cls = SC_OK;
 		if (c[i] != SC_OK)
 			damage(&m->items[i].s, c[i]);
 	}
+	if (odd < n) {
+		/* W_FAR: 99999 as in a 1 KB file, or up to 18 digits; its
+		 * number is drawn in choose_wrong, once `in` is known. */
+		struct slot *s = &m->items[odd].s;
+		s->how = how;
+		if (how == W_FAR)
+			s->width = chance(30) ? 5 : between(8, 18);
+		else if (s->width < ndigits(m->items[odd].data.len - 1))
+			s->width = ndigits(m->items[odd].data.len - 1);
+	}
 
 	switch (m->ends) {
 	case END_C:
-		if (chance(50))
+		if (odd == n && chance(50))
 			damage(&m->ms, chance(15) ? SC_WRONG : mute_damage());
 		break;
 	case END_M:
@@ -895,18 +936,18 @@ static int lands(const buf *b, size_t end, size_t at)
 	}
 }
 
+/* No wrong number fits: choose_wrong blanks the slot. */
+#define NONE UINT64_MAX
+
 /*
- * Write a wrong number into each SC_WRONG slot of `in`.  It must be wrong
- * in both streams (a repair may widen an inner slot and move the right
- * number), fit the slot, stay inside the stream (inside the contents for
- * an item, so it never reads as a stream cut short) and, for an item, not
- * land anywhere, or it would be evidence.  Failing that the slot goes
- * blank instead: same width, same repair.
+ * A wrong number for slot s of `in`.  It must be wrong in both streams (a
+ * repair may widen an inner slot and move the right number), fit the
+ * slot, stay inside the stream (inside the contents for an item, so it
+ * never reads as a stream cut short) and, for an item, not land anywhere,
+ * or it would be evidence.
  */
-static void choose_wrong(buf *in, struct slot *s)
+static uint64_t any_wrong(const buf *in, const struct slot *s)
 {
-	if (s->cls != SC_WRONG)
-		return;
 	uint64_t most = 1;
 	for (size_t i = 0; i < s->width; i++)
 		most *= 10;
@@ -926,14 +967,41 @@ static void choose_wrong(buf *in, struct slot *s)
 			continue;
 		if (s->role == R_ITEM && lands(in, in->len, s->lo + v))
 			continue;
-		buf t = { 0 };
-		put_count(&t, v, s->width, chance(80) ? cfg.pad : (enum pad)below(3));
-		memcpy(in->p + s->in_off, t.p, t.len);
-		release(&t);
+		return v;
+	}
+	return NONE;
+}
+
+/* W_CRLF and W_FAR break any_wrong's rules on purpose (see plan_damage).
+ * An item count never depends on its slot's width, so in_true is right
+ * in both streams. */
+static uint64_t odd_wrong(const buf *in, const struct slot *s)
+{
+	if (s->how == W_CRLF)
+		return s->in_true - 1;
+	uint64_t v = 0;
+	for (size_t i = 0; i < s->width; i++)
+		v = v * 10 + (s->width == 5 ? 9 : i ? below(10) : between(1, 9));
+	/* 99999 inside a long stream is not past its end. */
+	return v > in->len - s->lo ? v : NONE;
+}
+
+/* Write a wrong number into each SC_WRONG slot of `in`.  Failing one, the
+ * slot goes blank instead: same width, same repair. */
+static void choose_wrong(buf *in, struct slot *s)
+{
+	if (s->cls != SC_WRONG)
+		return;
+	uint64_t v = s->how == W_ANY ? any_wrong(in, s) : odd_wrong(in, s);
+	if (v == NONE) {
+		s->cls = SC_BLANK;
+		memset(in->p + s->in_off, ' ', s->width);
 		return;
 	}
-	s->cls = SC_BLANK;
-	memset(in->p + s->in_off, ' ', s->width);
+	buf t = { 0 };
+	put_count(&t, v, s->width, chance(80) ? cfg.pad : (enum pad)below(3));
+	memcpy(in->p + s->in_off, t.p, t.len);
+	release(&t);
 }
 
 /* ---- the stream ---------------------------------------------------------- */
@@ -978,6 +1046,127 @@ static void gen_message(struct msg *m, enum plan plan)
 			put_str(&m->seps, eol());
 }
 
+/* A slot line after which a glued keyword counts even where the data
+ * before it has no known length (FORMAT.md): a valid or blank one.  A
+ * wrong number is valid too, but would need a longer argument. */
+static int marks_keyword(const struct slot *s)
+{
+	return s->cls == SC_OK || s->cls == SC_BLANK || s->cls == SC_EMPTY;
+}
+
+static int is_letter(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/*
+ * Take the EOL off the end of data, so that the keyword line after it is
+ * glued on.  Not where that leaves nothing or a line break before the
+ * keyword: it would start a line.  Before an item line (whose word is a
+ * capital and small letters), not where the letters the data ends with
+ * reach back to a line start either: the line could then be read as an
+ * item line with a longer word, cutting the data short.  A lone CR counts
+ * as a line break here, for the same generous reading as `lands`.
+ */
+static int glue(buf *d, int item_next)
+{
+	size_t n = d->len;
+	if (!n || d->p[n - 1] != '\n')
+		return 0;
+	n -= n >= 2 && d->p[n - 2] == '\r' ? 2 : 1;
+	if (!n || d->p[n - 1] == '\n')
+		return 0;
+	if (item_next) {
+		size_t a = n;
+		while (a && is_letter(d->p[a - 1]))
+			a--;
+		if (a < n && (!a || d->p[a - 1] == '\n' || d->p[a - 1] == '\r'))
+			return 0;
+	}
+	d->len = n;
+	return 1;
+}
+
+/*
+ * Glued keywords after data of unknown length: in a P_ITEMS message, an
+ * item whose count is blank, empty or invalid loses the EOL its data ends
+ * with, when the keyword line after it has a slot line that lets a glued
+ * keyword count.  The data holds no "item:", "Message:" or "Contents:"
+ * (is_plain), so the only glued keywords are the real ones; the best cut
+ * sees the same candidates and scores as before (real_cut_wins), and the
+ * scan finds the same ends.  The last item's data runs into the next
+ * message's Message: line, or into the end of the stream.
+ */
+static void glue_items(size_t k)
+{
+	struct msg *m = &st.msgs[k];
+	if (m->plan != P_ITEMS || !chance(30))
+		return;
+	for (size_t i = 0; i < m->nitems; i++) {
+		struct item *it = &m->items[i];
+		enum cls c = it->s.cls;
+		int last = i + 1 == m->nitems;
+		const struct slot *next = !last ? &m->items[i + 1].s
+		                        : k + 1 < st.nmsgs ? &st.msgs[k + 1].ms : NULL;
+		if (c != SC_BLANK && c != SC_EMPTY && c != SC_INVALID)
+			continue;
+		if ((next && !marks_keyword(next)) || !chance(60))
+			continue;
+		it->glued = glue(&it->data, !last);
+		/* Blank lines come only after an EOL. */
+		if (it->glued && last)
+			m->seps.len = 0;
+	}
+}
+
+/*
+ * Stray bytes after a clean message, whose counts all agree and frame it
+ * (FORMAT.md "Stray bytes"): after its blank lines, before the next
+ * Message: line or at the end of the stream, and counted nowhere, not even
+ * by a count-to next message count.  None starts with LF, which could
+ * make a CR at the end of the message a place between CR and LF; none is
+ * a blank line or holds a keyword.  Before a message, those without an
+ * EOL glue its Message: line on, so its slot must let a glued keyword
+ * count.  At the end, a 0x1A is followed by more bytes, or it would be
+ * the end mark, and the stream gets no end mark of its own.
+ */
+static void gen_stray(size_t k)
+{
+	static const char *const torn[] = { "x", "junk", "rt 4", "\315\315\315" };
+	struct msg *m = &st.msgs[k];
+	if (roomy || m->plan != P_CLEAN || !chance(6))
+		return;
+	buf *b = &m->stray;
+	int end = k + 1 == st.nmsgs;
+	int r = (int)below(5);
+	if (!end && !marks_keyword(&st.msgs[k + 1].ms))
+		r = 4;
+	switch (r) {
+	case 0: /* copy /b a+b */
+		put_byte(b, 0x1A);
+		if (end) {
+			static const unsigned char tail[] = { 0, ' ', 'x', 0x1A };
+			for (size_t i = between(1, 6); i > 0; i--)
+				put_byte(b, i > 1 ? tail[below(sizeof tail)] : 0);
+		}
+		break;
+	case 1:
+		put_byte(b, '\r');
+		break;
+	case 2:
+		put_spaces(b, between(1, 3));
+		break;
+	case 3:
+		put_str(b, PICK(torn));
+		break;
+	default:
+		put_line(b, PICK(torn));
+		break;
+	}
+	if (end)
+		st.eofmark = 0;
+}
+
 static void gen_stream(void)
 {
 	cfg.from = (enum from)below(2);
@@ -1018,12 +1207,16 @@ static void gen_stream(void)
 	}
 	for (size_t k = 0; k < st.nmsgs; k++)
 		plan_damage(&st.msgs[k]);
+	for (size_t k = 0; k < st.nmsgs; k++) {
+		glue_items(k);
+		gen_stray(k);
+	}
 
 	/* A last byte 0x1A would read as the end mark; without a mark, keep
 	 * the stream from ending in one inside data. */
 	if (!st.eofmark && st.nmsgs) {
 		struct msg *m = &st.msgs[st.nmsgs - 1];
-		if (!m->seps.len && m->nitems) {
+		if (!m->seps.len && !m->stray.len && m->nitems) {
 			buf *d = &m->items[m->nitems - 1].data;
 			if (d->len && d->p[d->len - 1] == 0x1A)
 				d->p[d->len - 1] = 'Z';
@@ -1043,8 +1236,14 @@ static void describe(void)
 			fprintf(stderr, " (end from %s)", ends_name[m->ends]);
 		fprintf(stderr, ", message %s@%zu, contents %s@%zu, items", cls_name[m->ms.cls],
 		        m->ms.in_off, cls_name[m->cs.cls], m->cs.in_off);
-		for (size_t i = 0; i < m->nitems; i++)
-			fprintf(stderr, " %s@%zu", cls_name[m->items[i].s.cls], m->items[i].s.in_off);
+		for (size_t i = 0; i < m->nitems; i++) {
+			const struct item *it = &m->items[i];
+			fprintf(stderr, " %s%s@%zu%s", cls_name[it->s.cls],
+			        it->s.cls == SC_WRONG ? wrong_name[it->s.how] : "",
+			        it->s.in_off, it->glued ? " glued" : "");
+		}
+		if (m->stray.len)
+			fprintf(stderr, ", stray %zu", m->stray.len);
 		fprintf(stderr, "\n");
 	}
 }

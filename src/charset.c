@@ -134,21 +134,14 @@ charset_convert (struct charset *cs, struct input *in, uint64_t from,
   size_t kept = 0;             /* bytes of a cut character, staged */
   while (at < to || kept)
     {
-      size_t n = kept;
-      while (n < STAGE && at < to)
+      size_t n = kept, k;
+      const unsigned char *p;
+      while (n < STAGE
+             && input_chunk (in, &at, to - at > STAGE - n ? at + STAGE - n
+                                                          : to, &p, &k))
         {
-          size_t avail;
-          const unsigned char *p = input_at (in, at, &avail);
-          if (!p)
-            break;
-          size_t k = avail;
-          if (k > STAGE - n)
-            k = STAGE - n;
-          if (k > to - at)
-            k = (size_t) (to - at);
           memcpy (cs->stage + n, p, k);
           n += k;
-          at += k;
         }
       char *ip = cs->stage;
       size_t il = n;

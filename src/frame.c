@@ -5,8 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bestcut.h"
+#include "grow.h"
 #include "lines.h"
-#include "rules.h"
 
 /* More candidate item lines than this in one message's contents are not
    weighed: no real message has them, and the weighing must stay small.  */
@@ -18,6 +19,21 @@ static int
 is_final_mark (struct input *in, uint64_t off)
 {
   return input_byte (in, off) == FINAL_MARK && input_at_end (in, off + 1);
+}
+
+const char *
+rule_name (struct rule r)
+{
+  static const char *const names[2][2] = {
+    { "slot/data", "slot/next" }, { "keyword/data", "keyword/next" } };
+  return names[r.from][r.to];
+}
+
+const char *
+level_name (enum level level)
+{
+  static const char *const names[] = { "message", "contents", "item" };
+  return names[level];
 }
 
 uint64_t
@@ -97,17 +113,10 @@ slot_line (struct input *in, uint64_t off, struct fslot *s,
     }
   struct slot_scan scan;
   slot_scan_init (&scan);
-  for (uint64_t at = ln.off; at < ln.end;)
-    {
-      size_t avail;
-      const unsigned char *p = input_at (in, at, &avail);
-      if (!p)
-        break;
-      if (avail > ln.end - at)
-        avail = (size_t) (ln.end - at);
-      slot_scan_feed (&scan, p, avail);
-      at += avail;
-    }
+  const unsigned char *p;
+  size_t n;
+  for (uint64_t at = ln.off; input_chunk (in, &at, ln.end, &p, &n);)
+    slot_scan_feed (&scan, p, n);
   slot_scan_end (&scan, &s->info);
   s->off = ln.off;
   s->next = ln.next;
@@ -171,15 +180,11 @@ static int
 push_item (struct frame *f, uint64_t off, const struct fslot *slot,
            uint64_t data_len)
 {
-  if (f->nitems == f->items_cap)
-    {
-      size_t cap = f->items_cap ? 2 * f->items_cap : 32;
-      struct fitem *p = realloc (f->items, cap * sizeof *p);
-      if (!p)
-        return -1;
-      f->items = p;
-      f->items_cap = cap;
-    }
+  struct fitem *p = grow (f->items, &f->items_cap, f->nitems + 1,
+                          sizeof *p);
+  if (!p)
+    return -1;
+  f->items = p;
   struct fitem *it = &f->items[f->nitems++];
   it->off = off;
   it->slot = *slot;
@@ -321,15 +326,10 @@ struct heap
 static int
 heap_push (struct heap *h, uint64_t x)
 {
-  if (h->n == h->cap)
-    {
-      size_t cap = h->cap ? 2 * h->cap : 64;
-      uint64_t *p = realloc (h->v, cap * sizeof *p);
-      if (!p)
-        return -1;
-      h->v = p;
-      h->cap = cap;
-    }
+  uint64_t *p = grow (h->v, &h->cap, h->n + 1, sizeof *p);
+  if (!p)
+    return -1;
+  h->v = p;
   size_t i = h->n++;
   for (; i > 0 && h->v[(i - 1) / 2] > x; i = (i - 1) / 2)
     h->v[i] = h->v[(i - 1) / 2];
@@ -384,15 +384,10 @@ add_candidate (struct input *in, struct cands *cs, struct heap *h,
     return 0;
   if (cs->n == MAX_CANDIDATES)
     return 1;
-  if (cs->n == cs->cap)
-    {
-      size_t cap = cs->cap ? 2 * cs->cap : 64;
-      struct cut_cand *p = realloc (cs->c, cap * sizeof *p);
-      if (!p)
-        return -1;
-      cs->c = p;
-      cs->cap = cap;
-    }
+  struct cut_cand *p = grow (cs->c, &cs->cap, cs->n + 1, sizeof *p);
+  if (!p)
+    return -1;
+  cs->c = p;
   struct cut_cand *c = &cs->c[cs->n++];
   c->off = off;
   c->slot_off = slot.off;

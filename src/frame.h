@@ -17,6 +17,8 @@ struct rule
   enum count_to to;
 };
 
+const char *rule_name (struct rule r);   /* "slot/data" ... */
+
 /* A slot on the input: its bytes are [off, off + info.width), its EOL
    [off + info.width, next).  */
 struct fslot
@@ -52,6 +54,8 @@ enum frame_reason
 
 /* Which count a finding is about.  */
 enum level { LEVEL_MESSAGE, LEVEL_CONTENTS, LEVEL_ITEM };
+
+const char *level_name (enum level level);   /* "message" ... */
 
 struct frame
 {

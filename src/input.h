@@ -68,6 +68,22 @@ input_at (struct input *in, uint64_t off, size_t *avail)
   return input_at_slow (in, off, avail);
 }
 
+/* The next contiguous piece of [*AT, TO): 1 with *P and *N set and *AT
+   moved past the piece; 0 at TO, at the end of the input or on an error.
+   For (uint64_t at = FROM; input_chunk (in, &at, TO, &p, &n);) walks a
+   range whatever the buffers that hold it.  */
+static inline int
+input_chunk (struct input *in, uint64_t *at, uint64_t to,
+             const unsigned char **p, size_t *n)
+{
+  if (*at >= to || !(*p = input_at (in, *at, n)))
+    return 0;
+  if (*n > to - *at)
+    *n = (size_t) (to - *at);
+  *at += *n;
+  return 1;
+}
+
 /* The byte at OFF, or -1 at the end (or on an error).  */
 int input_byte (struct input *in, uint64_t off);
 

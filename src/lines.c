@@ -113,18 +113,11 @@ line_kind (struct input *in, const struct line *ln)
     end--;
   struct kw_scan k;
   kw_scan_init (&k);
-  for (uint64_t off = ln->off; off < end;)
-    {
-      size_t avail;
-      const unsigned char *p = input_at (in, off, &avail);
-      if (!p)
-        break;
-      if (avail > end - off)
-        avail = (size_t) (end - off);
-      if (!kw_scan_feed (&k, p, avail))
-        break;
-      off += avail;
-    }
+  const unsigned char *p;
+  size_t n;
+  for (uint64_t off = ln->off; input_chunk (in, &off, end, &p, &n);)
+    if (!kw_scan_feed (&k, p, n))
+      break;
   if (cut)
     return k.msg && end > ln->off ? LINE_CUT : LINE_OTHER;
   return kw_scan_end (&k);
@@ -228,21 +221,14 @@ glued_keyword (struct input *in, const struct line *ln, uint64_t from,
   /* Every keyword ends with a colon, which is rare in binary data and
      found fast.  */
   uint64_t at = from > ln->off ? from : ln->off + 1;
-  while (at < ln->end)
+  const unsigned char *p;
+  size_t n;
+  while (input_chunk (in, &at, ln->end, &p, &n))
     {
-      size_t avail;
-      const unsigned char *p = input_at (in, at, &avail);
-      if (!p)
-        break;
-      if (avail > ln->end - at)
-        avail = (size_t) (ln->end - at);
-      const unsigned char *c = memchr (p, ':', avail);
+      const unsigned char *c = memchr (p, ':', n);
       if (!c)
-        {
-          at += avail;
-          continue;
-        }
-      uint64_t colon = at + (uint64_t) (c - p);
+        continue;
+      uint64_t colon = at - n + (uint64_t) (c - p);
       uint64_t g = glued_at_colon (in, ln, from, colon, want, kind);
       if (g != UINT64_MAX)
         return g;
@@ -308,16 +294,9 @@ uint64_t
 count_lf (struct input *in, uint64_t from, uint64_t to)
 {
   uint64_t count = 0;
-  while (from < to)
-    {
-      size_t avail;
-      const unsigned char *p = input_at (in, from, &avail);
-      if (!p)
-        break;
-      if (avail > to - from)
-        avail = (size_t) (to - from);
-      count += count_lf_mem (p, avail);
-      from += avail;
-    }
+  const unsigned char *p;
+  size_t n;
+  while (input_chunk (in, &from, to, &p, &n))
+    count += count_lf_mem (p, n);
   return count;
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "frame.h"
+#include "grow.h"
 #include "lines.h"
 #include "progress.h"
 #include "rules.h"
@@ -136,15 +137,11 @@ static int
 note_repair (struct run *r, enum level level, size_t item,
              const struct fslot *s, const struct count *c)
 {
-  if (r->nnotes == r->notes_cap)
-    {
-      size_t cap = r->notes_cap ? 2 * r->notes_cap : 16;
-      struct repair_note *p = realloc (r->notes, cap * sizeof *p);
-      if (!p)
-        return -1;
-      r->notes = p;
-      r->notes_cap = cap;
-    }
+  struct repair_note *p = grow (r->notes, &r->notes_cap, r->nnotes + 1,
+                                sizeof *p);
+  if (!p)
+    return -1;
+  r->notes = p;
   struct repair_note *n = &r->notes[r->nnotes++];
   n->level = level;
   n->item = item;
@@ -318,14 +315,10 @@ write_transcoded (struct run *r, uint64_t off, char *why, size_t why_size)
   if (recount_reserve (f, &r->rc) < 0)
     return -1;
   size_t max = MAX_FIXED_PARTS + 5 * f->nitems;
-  if (max > r->parts_cap)
-    {
-      struct part *p = realloc (r->parts, max * sizeof *p);
-      if (!p)
-        return -1;
-      r->parts = p;
-      r->parts_cap = max;
-    }
+  struct part *parts = grow (r->parts, &r->parts_cap, max, sizeof *parts);
+  if (!parts)
+    return -1;
+  r->parts = parts;
   struct sizes z = { .items = r->rc.item_sizes };
   size_t n = list_parts (r, &z, r->parts);
   for (size_t k = 0; k < n; k++)

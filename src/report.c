@@ -70,13 +70,6 @@ report_error (const char *what, int err)
     fprintf (stderr, "%s: %s\n", program_name, what);
 }
 
-const char *
-level_name (enum level level)
-{
-  static const char *const names[] = { "message", "contents", "item" };
-  return names[level];
-}
-
 void
 report_summary (const char *file, const struct stats *st)
 {

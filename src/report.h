@@ -39,6 +39,4 @@ void report_warning (int quiet, const char *file, uint64_t line,
 void report_error (const char *what, int err);
 void report_summary (const char *file, const struct stats *st);
 
-const char *level_name (enum level level);
-
 #endif

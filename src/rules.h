@@ -1,6 +1,6 @@
-/* The rules: what each count measures, which counting rule and slot style
-   a stream uses, and how to cut damaged contents into items.  Everything
-   FORMAT.md leaves to judgement is decided here.  */
+/* The rules: what each count measures, and which counting rule and slot
+   style a stream uses.  Above framing: it recounts framed messages and
+   learns from them.  */
 #ifndef CCFIX_RULES_H
 #define CCFIX_RULES_H
 
@@ -73,7 +73,6 @@ struct learner
 
 unsigned rule_index (struct rule r);
 struct rule rule_from_index (unsigned i);
-const char *rule_name (struct rule r);   /* "slot/data" ... */
 
 /* Take a framed message's valid padded slots as votes for the style, and,
    when its item counts framed it, its valid message and contents counts as
@@ -85,21 +84,5 @@ int learn_message (struct learner *l, const struct frame *f);
    keyword, data before next.  */
 struct rule learned_rule (const struct learner *l, int from, int to);
 enum slot_style learned_style (const struct learner *l);
-
-/* Best cut.  Candidates are the item lines inside contents that end at
-   END, in offset order, the first one where the items begin.  */
-struct cut_cand
-{
-  uint64_t off;                /* the item line */
-  uint64_t slot_off;           /* its slot line */
-  uint64_t data_off;           /* after the slot line */
-  struct slot_info slot;
-};
-
-enum cut_result { CUT_OK, CUT_NONE, CUT_TIE, CUT_NOMEM };
-
-/* Choose the items: CHOSEN (room for N) gets their indexes in order.  */
-enum cut_result best_cut (const struct cut_cand *c, size_t n, uint64_t end,
-                          size_t *chosen, size_t *nchosen);
 
 #endif

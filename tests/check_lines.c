@@ -261,9 +261,5 @@ lines_suite (void)
 int
 main (void)
 {
-  SRunner *sr = srunner_create (lines_suite ());
-  srunner_run_all (sr, CK_NORMAL);
-  int failed = srunner_ntests_failed (sr);
-  srunner_free (sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return check_main (lines_suite ());
 }

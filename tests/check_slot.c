@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "slot.h"
+#include "testutil.h"
 
 static struct slot_info
 classify (const char *s)
@@ -185,9 +186,5 @@ slot_suite (void)
 int
 main (void)
 {
-  SRunner *sr = srunner_create (slot_suite ());
-  srunner_run_all (sr, CK_NORMAL);
-  int failed = srunner_ntests_failed (sr);
-  srunner_free (sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return check_main (slot_suite ());
 }

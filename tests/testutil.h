@@ -4,7 +4,9 @@
 
 #include <check.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "input.h"
 
@@ -31,5 +33,18 @@ input_done (struct input *in)
 }
 
 #define INPUT_STR(in, s) input_from_bytes ((in), (s), sizeof (s) - 1, 0)
+
+#define N_OF(a) (sizeof (a) / sizeof *(a))
+
+/* Every suite's main: run S, exit status 1 on any failure.  */
+static inline int
+check_main (Suite *s)
+{
+  SRunner *sr = srunner_create (s);
+  srunner_run_all (sr, CK_NORMAL);
+  int failed = srunner_ntests_failed (sr);
+  srunner_free (sr);
+  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
 
 #endif

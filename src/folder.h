@@ -12,8 +12,10 @@
 
 /* The Maildir++ folder for PATH (N bytes), malloc'd: "" for the inbox
    (no parts, or the one part "Inbox" in any case), else ".A.B" with each
-   part in IMAP modified UTF-7 and '.' and '/' in it as '_'.  NULL with
-   errno set when out of memory.  */
+   part in IMAP modified UTF-7 and '.' and '/' in it as '_'.  A name
+   longer than FOLDER_NAME_MAX bytes is cut and ends in '~' and 16 hex
+   digits of the SHA-256 of the whole.  NULL with errno set when out of
+   memory.  */
 char *folder_maildir (const char *path, size_t n);
 
 /* The directory for the .eml files of folder PATH (N bytes) of account
@@ -25,8 +27,8 @@ char *folder_eml (const char *account, size_t alen, const char *path,
 
 /* One name part P (N bytes) as a safe file name, malloc'd: never empty,
    no '/', '\\' or control character, no leading '.', valid UTF-8 (a byte
-   that is not is read as Latin-1), at most FOLDER_NAME_MAX bytes.  NULL
-   with errno set when out of memory.  */
+   that is not is read as Latin-1), at most FOLDER_NAME_MAX bytes (cut
+   as folder_maildir's).  NULL with errno set when out of memory.  */
 char *folder_safe_part (const char *p, size_t n);
 
 #endif

@@ -55,11 +55,12 @@ int dir_open (const char *dir, const char *rel);
    for .eml files).  The caller writes it to D->fd.  -1 with errno and
    D->failed set on failure.  */
 int delivery_open (struct delivery *d, int tmpdir, int dir, const char *name);
-/* Set the file's modification time to MTIME unless it is NULL, sync it and
-   give it its name, or leave what is there under the name alone.  Returns
-   an enum delivery_status, or -1 with errno and D->failed set.  In every
-   case the temporary file is gone.  The directory is not synced: one
-   fsync of it after many deliveries makes their names durable.  */
+/* Set the file's modification (and access) time to MTIME unless it is
+   NULL, sync it and give it its name, or leave what is there under the
+   name alone.  Returns an enum delivery_status, or -1 with errno and
+   D->failed set; either way the temporary file is removed (failing to
+   remove it is a failure too).  The directory is not synced: one fsync
+   of it after many deliveries makes their names durable.  */
 int delivery_commit (struct delivery *d, const struct timespec *mtime);
 /* Remove the temporary file: the message is not delivered.  */
 void delivery_abort (struct delivery *d);

@@ -166,6 +166,10 @@ maildir_encode (const char *path, size_t n, char *out)
         }
       p = sep + 1;
     }
+  /* Dovecot refuses a mailbox whose name begins with '~' (its shorthand
+     for a home directory): it would list the folder but never open it.  */
+  if (o - out > 1 && out[1] == '~')
+    out[1] = '_';
   *o = '\0';
   return (size_t) (o - out);
 }

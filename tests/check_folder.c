@@ -52,10 +52,13 @@ END_TEST
 START_TEST (maildir_modified_utf7)
 {
   /* RFC 3501, 5.1.3's own example, "~peter/mail/台北/日本語", with
-     cc:Mail's separator.  */
+     cc:Mail's separator; the leading '~' Dovecot would refuse becomes
+     '_', one anywhere else stays.  */
   MAILDIR_IS ("~peter\\mail\\\xe5\x8f\xb0\xe5\x8c\x97\\"
               "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e",
-              ".~peter.mail.&U,BTFw-.&ZeVnLIqe-");
+              "._peter.mail.&U,BTFw-.&ZeVnLIqe-");
+  MAILDIR_IS ("mail\\~peter\\\xe5\x8f\xb0\xe5\x8c\x97",
+              ".mail.~peter.&U,BTFw-");
   MAILDIR_IS ("&", ".&-");
   MAILDIR_IS ("Tom & Jerry", ".Tom &- Jerry");
   MAILDIR_IS ("Caf\xc3\xa9 Mail", ".Caf&AOk- Mail");
@@ -222,6 +225,7 @@ START_TEST (random_names_stay_inside)
       ck_assert_uint_le (strlen (m), FOLDER_NAME_MAX);
       ck_assert_ptr_null (strchr (m, '/'));
       ck_assert (m[0] == '\0' || (m[0] == '.' && m[1] != '\0'));
+      ck_assert_int_ne (m[1], '~');
       ck_assert_str_ne (m, "..");
       ck_assert (mutf7_balanced (m));
       for (const char *c = m; *c; c++)

@@ -204,11 +204,13 @@ folder_maildir (const char *path, size_t n)
       else
         hi = mid - 1;
     }
-  while (lo > 0 && ((unsigned char) path[lo] & 0xc0) == 0x80)
+  /* Not inside a UTF-8 sequence, which has at most 3 continuation bytes:
+     more are bytes read as Latin-1, each a character of its own.  The
+     prefix is never empty: one more byte would not have fitted, and no
+     byte makes more than 6 bytes of name.  */
+  for (int k = 0; k < 3 && ((unsigned char) path[lo] & 0xc0) == 0x80; k++)
     lo--;
   len = maildir_encode (path, lo, out);
-  if (len == 0)
-    out[len++] = '.';
   memcpy (out + len, tail, HASH_TAIL);
   out[len + HASH_TAIL] = '\0';
   return out;

@@ -126,6 +126,17 @@ START_TEST (maildir_long)
   ck_assert (mutf7_balanced (n));
   ck_assert_mem_eq (n, ".&ZeVl", 6);
   free (n);
+
+  /* Stray continuation bytes, read as Latin-1: the cut falls between
+     them.  */
+  char stray[300];
+  memset (stray, 0x80, 300);
+  n = folder_maildir (stray, 300);
+  ck_assert_uint_le (strlen (n), FOLDER_NAME_MAX);
+  ck_assert_uint_gt (strlen (n), FOLDER_NAME_MAX - 25);
+  ck_assert_mem_eq (n, ".&AIAAgACA", 10);
+  ck_assert (mutf7_balanced (n));
+  free (n);
 }
 END_TEST
 

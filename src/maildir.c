@@ -1,0 +1,309 @@
+/* Delivering message files.  */
+#include <config.h>
+#include "maildir.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Mail is private: what ccfix creates is its owner's alone, as Dovecot
+   and Courier make it.  */
+#define DIR_MODE 0700
+#define FILE_MODE 0600
+
+/* Tries at a free temporary name before giving up: another try is needed
+   only when a crashed run with the same process id left one behind.  */
+#define TMP_TRIES 100
+
+#define COMPARE_CHUNK ((size_t) 16 * 1024)
+
+static int
+make_dir (int at, const char *name)
+{
+  return mkdirat (at, name, DIR_MODE) < 0 && errno != EEXIST ? -1 : 0;
+}
+
+/* Open the directory NAME in AT, not following a symbolic link.  */
+static int
+open_dir (int at, const char *name)
+{
+  return openat (at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+}
+
+/* Close FD, keeping errno: for the way out of a failure.  */
+static void
+close_keep_errno (int fd)
+{
+  int e = errno;
+  if (fd >= 0)
+    close (fd);
+  errno = e;
+}
+
+/* cur, new and tmp in AT.  */
+static int
+make_maildir (int at)
+{
+  return make_dir (at, "cur") < 0 || make_dir (at, "new") < 0
+    || make_dir (at, "tmp") < 0 ? -1 : 0;
+}
+
+int
+maildir_open (struct maildir *md, const char *dir, const char *folder)
+{
+  md->tmp = md->cur = -1;
+  if (*folder && (folder[0] != '.' || strchr (folder, '/')
+                  || strcmp (folder, ".") == 0 || strcmp (folder, "..") == 0))
+    {
+      errno = EINVAL;
+      return -1;
+    }
+  if (make_dir (AT_FDCWD, dir) < 0)
+    return -1;
+  int top = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (top < 0)
+    return -1;
+  /* DIR is the inbox and must be a Maildir even when only folders get
+     mail: readers look for the folders inside it.  */
+  int f = top;
+  if (make_maildir (top) < 0)
+    goto fail;
+  if (*folder)
+    {
+      if (make_dir (top, folder) < 0 || (f = open_dir (top, folder)) < 0)
+        goto fail;
+      int m = openat (f, "maildirfolder",
+                      O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, FILE_MODE);
+      if (m < 0 || close (m) < 0 || make_maildir (f) < 0)
+        goto fail;
+    }
+  if ((md->tmp = open_dir (f, "tmp")) < 0
+      || (md->cur = open_dir (f, "cur")) < 0)
+    goto fail;
+  if (f != top)
+    close (f);
+  close (top);
+  return 0;
+
+fail:
+  maildir_close (md);
+  if (f >= 0 && f != top)
+    close_keep_errno (f);
+  close_keep_errno (top);
+  return -1;
+}
+
+void
+maildir_close (struct maildir *md)
+{
+  close_keep_errno (md->tmp);
+  close_keep_errno (md->cur);
+  md->tmp = md->cur = -1;
+}
+
+int
+maildir_deliver (struct delivery *d, const struct maildir *md,
+                 uint64_t ordinal, const char *hash)
+{
+  if (strlen (hash) != 16 || strspn (hash, "0123456789abcdef") != 16)
+    {
+      d->fd = -1;
+      d->name = d->tmp = NULL;
+      d->failed = "not a hash of 16 hex digits";
+      errno = EINVAL;
+      return -1;
+    }
+  /* 20 digits, '.', the hash, ".ccfix:2," and the NUL.  */
+  char name[20 + 1 + 16 + 9 + 1];
+  snprintf (name, sizeof name, "%" PRIu64 ".%s.ccfix:2,", ordinal, hash);
+  return delivery_open (d, md->tmp, md->cur, name);
+}
+
+int
+dir_open (const char *dir, const char *rel)
+{
+  if (make_dir (AT_FDCWD, dir) < 0)
+    return -1;
+  int fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  for (const char *p = rel; fd >= 0 && *p;)
+    {
+      size_t n = strcspn (p, "/");
+      char part[NAME_MAX + 1];
+      if (n > NAME_MAX)
+        {
+          close (fd);
+          errno = ENAMETOOLONG;
+          return -1;
+        }
+      memcpy (part, p, n);
+      part[n] = '\0';
+      p += n + (p[n] == '/');
+      if (n == 0)
+        continue;
+      if (strcmp (part, ".") == 0 || strcmp (part, "..") == 0)
+        {
+          close (fd);
+          errno = EINVAL;
+          return -1;
+        }
+      int sub = make_dir (fd, part) < 0 ? -1 : open_dir (fd, part);
+      close_keep_errno (fd);
+      fd = sub;
+    }
+  return fd;
+}
+
+int
+delivery_open (struct delivery *d, int tmpdir, int dir, const char *name)
+{
+  d->dir = dir;
+  d->tmpdir = tmpdir;
+  d->fd = -1;
+  d->failed = NULL;
+  d->tmp = NULL;
+  d->name = strdup (name);
+  /* A leading '.': never a name ccfix gives a message, and hidden.  */
+  size_t n = strlen (name) + sizeof ".ccfix..." + 2 * 20;
+  if (d->name)
+    d->tmp = malloc (n);
+  if (!d->tmp)
+    {
+      free (d->name);
+      d->name = NULL;
+      d->failed = "cannot create a temporary file";
+      errno = ENOMEM;
+      return -1;
+    }
+  for (int k = 0; k < TMP_TRIES && d->fd < 0; k++)
+    {
+      snprintf (d->tmp, n, ".ccfix.%ld.%d.%s", (long) getpid (), k, name);
+      d->fd = openat (tmpdir, d->tmp,
+                      O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                      FILE_MODE);
+      if (d->fd < 0 && errno != EEXIST)
+        break;
+    }
+  if (d->fd < 0)
+    {
+      int e = errno;
+      free (d->tmp);
+      free (d->name);
+      d->tmp = d->name = NULL;
+      d->failed = "cannot create a temporary file";
+      errno = e;
+      return -1;
+    }
+  return 0;
+}
+
+static int
+fail (struct delivery *d, const char *what)
+{
+  int e = errno;
+  d->failed = what;
+  delivery_abort (d);
+  errno = e;
+  return -1;
+}
+
+/* Read up to N bytes, fewer only at the end of the file.  */
+static ssize_t
+read_full (int fd, unsigned char *p, size_t n)
+{
+  size_t got = 0;
+  while (got < n)
+    {
+      ssize_t r = read (fd, p + got, n - got);
+      if (r < 0 && errno == EINTR)
+        continue;
+      if (r < 0)
+        return -1;
+      if (r == 0)
+        break;
+      got += (size_t) r;
+    }
+  return (ssize_t) got;
+}
+
+/* 1 when the regular file under D's name holds the bytes of the
+   temporary file, 0 when anything else is there, -1 with errno set when
+   they cannot be read.  */
+static int
+same_bytes (const struct delivery *d)
+{
+  int old = openat (d->dir, d->name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (old < 0)
+    return errno == ELOOP ? 0 : -1;
+  int neu = openat (d->tmpdir, d->tmp, O_RDONLY | O_CLOEXEC);
+  struct stat so, sn;
+  int same = -1;
+  if (neu >= 0 && fstat (old, &so) == 0 && fstat (neu, &sn) == 0)
+    same = S_ISREG (so.st_mode) && so.st_size == sn.st_size;
+  unsigned char a[COMPARE_CHUNK], b[COMPARE_CHUNK];
+  while (same == 1)
+    {
+      ssize_t na = read_full (old, a, sizeof a);
+      ssize_t nb = na < 0 ? -1 : read_full (neu, b, sizeof b);
+      if (na < 0 || nb < 0)
+        same = -1;
+      else if (na != nb || memcmp (a, b, (size_t) na) != 0)
+        same = 0;
+      else if (na == 0)
+        break;
+    }
+  close_keep_errno (old);
+  close_keep_errno (neu);
+  return same;
+}
+
+int
+delivery_commit (struct delivery *d, const struct timespec *mtime)
+{
+  if (mtime)
+    {
+      const struct timespec t[2] = { *mtime, *mtime };
+      if (futimens (d->fd, t) < 0)
+        return fail (d, "cannot set the modification time");
+    }
+  if (fsync (d->fd) < 0)
+    return fail (d, "cannot sync the temporary file");
+  int fd = d->fd;
+  d->fd = -1;
+  if (close (fd) < 0)
+    return fail (d, "cannot close the temporary file");
+  int status = DELIVERED;
+  if (linkat (d->tmpdir, d->tmp, d->dir, d->name, 0) < 0)
+    {
+      if (errno != EEXIST)
+        return fail (d, "cannot give the file its name");
+      int same = same_bytes (d);
+      if (same < 0)
+        return fail (d, "cannot compare with the file already there");
+      status = same ? DELIVERY_SAME : DELIVERY_CONFLICT;
+    }
+  if (unlinkat (d->tmpdir, d->tmp, 0) < 0)
+    return fail (d, "cannot remove the temporary file");
+  free (d->tmp);
+  free (d->name);
+  d->tmp = d->name = NULL;
+  return status;
+}
+
+void
+delivery_abort (struct delivery *d)
+{
+  if (d->fd >= 0)
+    close (d->fd);
+  d->fd = -1;
+  if (d->tmp)
+    unlinkat (d->tmpdir, d->tmp, 0);
+  free (d->tmp);
+  free (d->name);
+  d->tmp = d->name = NULL;
+}

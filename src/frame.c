@@ -125,14 +125,17 @@ slot_line (struct input *in, uint64_t off, struct fslot *s,
 
 /* A keyword of a kind in WANT glued into LN at or after FROM that counts
    where the length of the data before it is unknown: the line after it is
-   a valid or blank slot (FORMAT.md).  UINT64_MAX when there is none.  */
+   a valid or blank slot (FORMAT.md).  UINT64_MAX when there is none.
+   Only the first keyword glued into the line can be one: a Message: line
+   in the title of an item line glued before it is that title.  */
 static uint64_t
 glued_counting (struct input *in, const struct line *ln, uint64_t from,
                 unsigned want, enum line_kind *kind)
 {
-  uint64_t g = glued_keyword (in, ln, from, want, kind);
-  if (g == UINT64_MAX)
-    return g;
+  uint64_t g = glued_keyword (in, ln, from, 1u << LINE_ITEM
+                              | 1u << LINE_MESSAGE, kind);
+  if (g == UINT64_MAX || !(want & 1u << *kind))
+    return UINT64_MAX;
   struct fslot s;
   enum frame_reason why;
   enum frame_status status;

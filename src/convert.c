@@ -342,8 +342,7 @@ first_value (struct conv *v, const char *name, char *buf, size_t n,
 /* A display name: atoms as they are, a quoted-string when it holds
    specials, encoded words when it is not ASCII or is long.  */
 static void
-display_name (struct conv *v, struct field *h, const char *p, size_t n,
-              uint64_t at)
+display_name (struct conv *v, struct field *h, const char *p, size_t n)
 {
   int plain = n <= 200, atoms = 1;
   for (size_t i = 0; i < n; i++)
@@ -353,19 +352,41 @@ display_name (struct conv *v, struct field *h, const char *p, size_t n,
       atoms &= b == ' ' || mime_atext (b);
     }
   if (!plain)
-    {
-      write_text (v, h, &v->in, at, at + n, NULL);
-      return;
-    }
-  char q[2 * 200 + 3];
-  if (atoms)
+    write_text (v, h, NULL, 0, n, p);
+  else if (atoms)
     {
       struct tokens t = { .h = h, .first = 1 };
       tokens_feed (&t, p, n);
       tokens_flush (&t);
-      return;
     }
-  field_word (h, " ", 1, q, mime_quote (p, n, q));
+  else
+    {
+      char q[2 * 200 + 3];
+      field_word (h, " ", 1, q, mime_quote (p, n, q));
+    }
+}
+
+/* The address on the header line H: its value in UTF-8 with -f (else as
+   it stands) into BUF, the address into A.  -1 when there is none.  */
+static int
+address_of (struct conv *v, const struct hline *h, char *buf, size_t n,
+            struct address *a)
+{
+  if (h->end - h->value > ADDRESS_MAX)
+    return -1;
+  size_t k = read_bytes (&v->in, h->value, h->end, buf, ADDRESS_MAX);
+  struct text_buf t = { buf, n, 0 };
+  uint64_t len, bad;
+  if (v->c->text
+      && charset_convert (v->c->text, &v->in, h->value, h->end, NULL, NULL,
+                          &len, &bad) == 0
+      && len <= ADDRESS_MAX)
+    {
+      charset_convert (v->c->text, &v->in, h->value, h->end, charset_to_buf,
+                       &t, &len, &bad);
+      k = t.n;
+    }
+  return address_convert (buf, k, v->c->map, v->c->domain, a);
 }
 
 /* All lines named NAME as one address field, one address each.  */
@@ -381,18 +402,14 @@ address_field (struct conv *v, const char *name)
        off = hl.next)
     {
       if (!hl.name_len || !same_word (hl.name, name)
-          || hl.end - hl.value > sizeof buf)
-        continue;
-      size_t n = read_bytes (&v->in, hl.value, hl.end, buf, sizeof buf);
-      if (address_convert (buf, n, v->c->map, v->c->domain, &a) < 0)
+          || address_of (v, &hl, buf, sizeof buf, &a) < 0)
         continue;
       if (count++)
         field_word (&h, "", 0, ",", 1);
       else
         field_start (&h, v->out, name);
       if (a.name_len)
-        display_name (v, &h, buf + a.name_off, a.name_len,
-                      hl.value + a.name_off);
+        display_name (v, &h, buf + a.name_off, a.name_len);
       char angle[sizeof a.spec + 2];
       int k = snprintf (angle, sizeof angle, "<%s>", a.spec);
       field_word (&h, " ", 1, angle, (size_t) k);
@@ -778,10 +795,14 @@ convert_framed (struct conv *v, uint64_t end)
   struct address a;
   char buf[ADDRESS_MAX];
   const char *sender = NULL;
-  if (first_value (v, "From", buf, sizeof buf, NULL)
-      && address_convert (buf, strlen (buf), v->c->map, v->c->domain, &a)
-         == 0)
-    sender = a.spec;
+  struct hline hl;
+  for (uint64_t off = f->mslot.next; header_line (v, off, &hl); off = hl.next)
+    if (hl.name_len && same_word (hl.name, "From"))
+      {
+        if (address_of (v, &hl, buf, sizeof buf, &a) == 0)
+          sender = a.spec;
+        break;
+      }
   struct cdate d;
   int has_date = message_date (v, &d) == 0;
   char date[64] = "Thu Jan  1 00:00:00 1970";
@@ -793,7 +814,6 @@ convert_framed (struct conv *v, uint64_t end)
   address_field (v, "To");
   address_field (v, "Cc");
   address_field (v, "Bcc");
-  struct hline hl;
   for (uint64_t off = f->mslot.next; header_line (v, off, &hl); off = hl.next)
     if (hl.name_len && same_word (hl.name, "Subject"))
       {

@@ -202,6 +202,18 @@ is_utf8 (const unsigned char *p, size_t n)
   return 1;
 }
 
+/* Once a run: 8-bit bytes whose code page nobody named.  */
+static void
+warn_8bit (struct conv *v)
+{
+  if (v->c->warned_8bit)
+    return;
+  report_warning (v->c->s->quiet, v->name, v->line, "8-bit bytes and no -f: "
+                  "text is labelled unknown-8bit and such display names are "
+                  "left out; -f CODEPAGE would name the code page");
+  v->c->warned_8bit = 1;
+}
+
 /* A field body of text, plain and folded where it can be; RFC 2047
    encoded words where it holds 8-bit bytes or controls, looks like an
    encoded word itself, or has a word too long to fold.  The text is
@@ -350,6 +362,14 @@ display_name (struct conv *v, struct field *h, const char *p, size_t n)
       unsigned char b = (unsigned char) p[i];
       plain &= b >= 0x20 && b < 0x7f;
       atoms &= b == ' ' || mime_atext (b);
+    }
+  if (!plain && !is_utf8 ((const unsigned char *) p, n))
+    {
+      /* Of unknown code page: no reader can show it, and an encoded word
+         in unknown-8bit is a defect in a phrase.  The name stays in the
+         X-ccMail- copy.  */
+      warn_8bit (v);
+      return;
     }
   if (!plain)
     write_text (v, h, NULL, 0, n, p);
@@ -613,13 +633,8 @@ text_fields (struct conv *v, const struct item *t, int multipart,
   text_pass (v, it, w->conv, (struct sink) { tmeasure_feed, &m });
   const char *charset = w->conv ? "utf-8" : m.eight ? "unknown-8bit"
                         : "us-ascii";
-  if (m.eight && !v->c->text && !v->c->warned_8bit)
-    {
-      report_warning (v->c->s->quiet, v->name, v->line, "text with 8-bit "
-                      "bytes is labelled unknown-8bit: -f CODEPAGE would "
-                      "name its code page");
-      v->c->warned_8bit = 1;
-    }
+  if (m.eight && !v->c->text)
+    warn_8bit (v);
   w->seven = !m.eight && !m.ctl && !m.eq_under && m.longest <= 998;
   put (v, "Content-Type: text/plain; charset=");
   put (v, charset);
@@ -674,8 +689,9 @@ file_name (struct conv *v, const struct item *t, char *buf, size_t n,
   return len;
 }
 
-/* filename="NAME" when it is short plain ASCII, else RFC 2231.  */
-static void
+/* filename="NAME" when it is short plain ASCII, else RFC 2231.  Returns 1
+   when the name lost bytes on the way.  */
+static int
 filename_param (struct conv *v, struct field *h, const struct item *t,
                 const char *name, size_t n)
 {
@@ -689,7 +705,7 @@ filename_param (struct conv *v, struct field *h, const struct item *t,
       size_t k = 9 + mime_quote (name, n, q + 9);
       field_word (h, "", 0, ";", 1);
       field_word (h, " ", 1, q, k);
-      return;
+      return 0;
     }
   char conv[4096];
   struct text_buf tb = { conv, sizeof conv, 0 };
@@ -698,10 +714,24 @@ filename_param (struct conv *v, struct field *h, const struct item *t,
       && charset_convert (v->c->text, &v->in, t->title, t->title + n,
                           charset_to_buf, &tb, &len, &bad) == 0
       && len <= sizeof conv)
-    mime_param_2231 (h, "filename", "utf-8", (unsigned char *) conv, tb.n);
-  else
-    mime_param_2231 (h, "filename", "unknown-8bit",
-                     (const unsigned char *) name, n);
+    {
+      mime_param_2231 (h, "filename", "utf-8", (unsigned char *) conv, tb.n);
+      return 0;
+    }
+  /* A file name in a code page nobody named cannot be decoded by the
+     reader (unknown-8bit is no charset to it): its 8-bit bytes become '_'
+     and the title as it stands goes in Content-Description.  */
+  int eight = 0;
+  for (size_t i = 0; i < n && i < sizeof conv; i++)
+    {
+      eight |= (unsigned char) name[i] >= 0x80;
+      conv[i] = (unsigned char) name[i] >= 0x80 ? '_' : name[i];
+    }
+  mime_param_2231 (h, "filename", "us-ascii", (unsigned char *) conv,
+                   n < sizeof conv ? n : sizeof conv);
+  if (eight)
+    warn_8bit (v);
+  return eight;
 }
 
 static void
@@ -731,7 +761,7 @@ attachment_part (struct conv *v, const struct item *t)
   struct field h;
   field_start (&h, v->out, "Content-Disposition");
   field_word (&h, " ", 1, "attachment", 10);
-  filename_param (v, &h, t, name, n);
+  int lossy = filename_param (v, &h, t, name, n);
   if (dated)
     {
       char date[80] = "modification-date=\"";
@@ -741,6 +771,8 @@ attachment_part (struct conv *v, const struct item *t)
       field_word (&h, " ", 1, date, strlen (date));
     }
   field_end (&h);
+  if (lossy)
+    text_field (v, "Content-Description", t->title, t->title_end);
   put (v, "\n");
   struct b64 b;
   b64_init (&b, v->out);

@@ -944,6 +944,17 @@ convert_unreadable (struct conv *v, uint64_t from, uint64_t to,
   mbox_end (&v->mb);
 }
 
+/* OFF, or short of a final 0x1A end mark when OFF is the end of the
+   stream: asking for the stream's end elsewhere would read it all.  */
+static uint64_t
+clip_end (struct input *in, uint64_t off)
+{
+  if (!input_at_end (in, off))
+    return off;
+  uint64_t end = stream_end (in);
+  return off < end ? off : end;
+}
+
 /* Frame and write the message at OFF, and any stray bytes after it.
    Returns 1 when it could not be framed, -1 when out of memory.  */
 static int
@@ -966,8 +977,7 @@ convert_message (struct conv *v, uint64_t off)
   /* Blank lines after the contents separate; anything else before the
      next message is stray bytes (FORMAT.md).  */
   uint64_t end = skip_blank_lines (&v->in, f->contents_end);
-  uint64_t tail = f->end < stream_end (&v->in) ? f->end
-                  : stream_end (&v->in);
+  uint64_t tail = clip_end (&v->in, f->end);
   if (end > tail)
     end = tail;
   convert_framed (v, end);
@@ -1017,9 +1027,7 @@ convert_stream (int fd, const char *name, const char *account,
                       more_messages (&v.in, first)
                       ? "before the first Message: line"
                       : "and no Message: line");
-      uint64_t end = first < stream_end (&v.in) ? first
-                     : stream_end (&v.in);
-      convert_unreadable (&v, 0, end, why, 0);
+      convert_unreadable (&v, 0, clip_end (&v.in, first), why, 0);
     }
   uint64_t off = first;
   while (!nomem && !out->err && more_messages (&v.in, off))

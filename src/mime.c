@@ -222,6 +222,26 @@ b64_feed (void *ctx, const char *p, size_t n)
       b64_put (b, b->part, 3);
       b->npart = 0;
     }
+  /* Whole lines at a time while there are: most of an attachment.  */
+  while ((b->col == 0 || b->col == 76) && n - i >= 57)
+    {
+      if (b->len + 77 > sizeof b->buf)
+        b64_flush (b);
+      char *o = b->buf + b->len;
+      if (b->col == 76)
+        *o++ = '\n';
+      for (int g = 0; g < 19; g++, i += 3, o += 4)
+        {
+          unsigned v = (unsigned) u[i] << 16 | (unsigned) u[i + 1] << 8
+                       | u[i + 2];
+          o[0] = b64_alphabet[v >> 18];
+          o[1] = b64_alphabet[v >> 12 & 63];
+          o[2] = b64_alphabet[v >> 6 & 63];
+          o[3] = b64_alphabet[v & 63];
+        }
+      b->len = (size_t) (o - b->buf);
+      b->col = 76;
+    }
   for (; i + 3 <= n; i += 3)
     b64_put (b, u + i, 3);
   while (i < n)

@@ -341,8 +341,6 @@ convert_options (const struct gengetopt_args_info *args, struct job *job,
       || args->to_code_given)
     return usage_error ("--convert does not combine with --check, --lint, "
                         "--in-place or --to-code");
-  if (args->report_given)
-    return usage_error ("--report does not combine with --convert yet");
   convert_settings_default (c, &job->s);
   c->domain = args->domain_arg;
   char at[512];

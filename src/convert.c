@@ -39,7 +39,9 @@ struct conv
   uint64_t number;             /* of the message, in its input */
   uint64_t line;               /* of its Message: line */
   uint64_t unreadable;         /* unreadable-K so far */
-  int status;
+  uint64_t output;             /* where the message's From line went */
+  struct item_note *notes;     /* --report: the message's items */
+  size_t nnotes, notes_cap;
 };
 
 static void
@@ -740,21 +742,34 @@ b64_sink (void *ctx, const char *p, size_t n)
   b64_feed (ctx, p, n);
 }
 
+/* An attachment's name into BUF (N bytes): its title, a File item's less
+   its date (into D, *DATED), else fax-K or item-K (*GIVEN set).  Returns
+   its length.  */
+static size_t
+attachment_name (struct conv *v, const struct item *t, char *buf, size_t n,
+                 struct cdate *d, int *dated, int *given)
+{
+  size_t len;
+  *dated = 0;
+  if (!strcmp (t->word, "File"))
+    len = file_name (v, t, buf, n, d, dated);
+  else
+    len = read_bytes (&v->in, t->title, t->title_end, buf, n);
+  *given = len == 0;
+  if (*given)
+    len = (size_t) snprintf (buf, n, "%s-%zu",
+                             !strcmp (t->word, "Fax") ? "fax" : "item", t->k);
+  return len;
+}
+
 /* A file, fax or other item as an attachment.  */
 static void
 attachment_part (struct conv *v, const struct item *t)
 {
   char name[1024];
   struct cdate d;
-  int dated = 0;
-  size_t n;
-  if (!strcmp (t->word, "File"))
-    n = file_name (v, t, name, sizeof name, &d, &dated);
-  else
-    n = read_bytes (&v->in, t->title, t->title_end, name, sizeof name);
-  if (!n)
-    n = (size_t) snprintf (name, sizeof name, "%s-%zu",
-                           !strcmp (t->word, "Fax") ? "fax" : "item", t->k);
+  int dated, given;
+  size_t n = attachment_name (v, t, name, sizeof name, &d, &dated, &given);
   put (v, "Content-Type: ");
   put (v, mime_type_for (name, n));
   put (v, "\nContent-Transfer-Encoding: base64\n");
@@ -840,6 +855,7 @@ convert_framed (struct conv *v, uint64_t end)
   char date[64] = "Thu Jan  1 00:00:00 1970";
   if (has_date)
     date_asctime_utc (&d, date, sizeof date);
+  v->output = v->mb.out->bytes;
   mbox_begin (&v->mb, sender, date);
 
   address_field (v, "From");
@@ -909,6 +925,7 @@ convert_unreadable (struct conv *v, uint64_t from, uint64_t to,
 {
   message_hash (v, from, to);
   v->unreadable++;
+  v->output = v->mb.out->bytes;
   mbox_begin (&v->mb, "ccfix@ccfix.invalid", "Thu Jan  1 00:00:00 1970");
   put (v, "From: ccfix <ccfix@ccfix.invalid>\n");
   char subject[4096];
@@ -944,6 +961,105 @@ convert_unreadable (struct conv *v, uint64_t from, uint64_t to,
   mbox_end (&v->mb);
 }
 
+/* SHA-256 of [FROM, TO) of the input into HEX (65 bytes).  */
+static void
+sha256_hex (struct input *in, uint64_t from, uint64_t to, char *hex)
+{
+  struct sha256_ctx sha;
+  uint8_t d[SHA256_DIGEST_SIZE];
+  sha256_init (&sha);
+  feed_range (in, from, to, sha_feed, &sha);
+  sha256_digest (&sha, sizeof d, d);
+  for (int i = 0; i < SHA256_DIGEST_SIZE; i++)
+    snprintf (hex + 2 * i, 3, "%02x", d[i]);
+}
+
+static struct item_note *
+new_note (struct conv *v)
+{
+  if (v->nnotes == v->notes_cap)
+    {
+      size_t cap = v->notes_cap ? 2 * v->notes_cap : 8;
+      struct item_note *p = realloc (v->notes, cap * sizeof *p);
+      if (!p)
+        return NULL;
+      v->notes = p;
+      v->notes_cap = cap;
+    }
+  struct item_note *n = &v->notes[v->nnotes++];
+  memset (n, 0, sizeof *n);
+  return n;
+}
+
+/* The items of the framed message as the report shows them, named as
+   their parts are.  -1 when out of memory.  */
+static int
+note_items (struct conv *v)
+{
+  static const char *const kinds[] = { "text", "file", "fax" };
+  for (size_t k = 0; k < v->f.nitems; k++)
+    {
+      struct item t;
+      struct item_note *n = new_note (v);
+      if (!n)
+        return -1;
+      item_get (v, k, &t);
+      n->kind = "other";
+      for (size_t i = 0; i < 3; i++)
+        if (same_word (t.word, kinds[i]))
+          n->kind = kinds[i];
+      n->name_off = t.title;
+      n->name_end = t.title_end;
+      if (!t.text)
+        {
+          char name[1024];
+          struct cdate d;
+          int dated, given;
+          size_t len = attachment_name (v, &t, name, sizeof name, &d, &dated,
+                                        &given);
+          n->name_end = t.title + len;
+          if (given)
+            {
+              snprintf (n->given, sizeof n->given, "%.*s", (int) len, name);
+              n->name = n->given;
+            }
+        }
+      n->bytes = t.it->data_len;
+      sha256_hex (&v->in, t.it->slot.next, t.it->slot.next + t.it->data_len,
+                  n->sha256);
+    }
+  return 0;
+}
+
+/* Tell the report about the message at OFF; REASON when it was kept as
+   an unreadable part [OFF, END).  -1 when out of memory.  */
+static int
+report_message (struct conv *v, uint64_t off, uint64_t end,
+                const char *reason)
+{
+  v->nnotes = 0;
+  if (reason)
+    {
+      struct item_note *n = new_note (v);
+      if (!n)
+        return -1;
+      n->kind = "unreadable";
+      snprintf (n->given, sizeof n->given, "unreadable-%" PRIu64 ".ccmail",
+                v->unreadable);
+      n->name = n->given;
+      n->bytes = end - off;
+      sha256_hex (&v->in, off, end, n->sha256);
+    }
+  else if (note_items (v) < 0)
+    return -1;
+  struct convert_note cn = { v->hash, v->output, v->notes, v->nnotes };
+  struct message_note note = { v->name, &v->in, v->number, off, v->line,
+                               &v->f, reason, NULL, 0, STYLE_LEAD_SPACES,
+                               &cn };
+  v->c->s->on_message (v->c->s->on_message_ctx, &note);
+  return 0;
+}
+
 /* OFF, or short of a final 0x1A end mark when OFF is the end of the
    stream: asking for the stream's end elsewhere would read it all.  */
 static uint64_t
@@ -972,6 +1088,8 @@ convert_message (struct conv *v, uint64_t off)
       report_finding (v->c->s->quiet, v->name, v->line, v->number, NULL,
                       "%s; kept as an unreadable part", why);
       convert_unreadable (v, off, f->end, why, v->number);
+      if (v->c->s->on_message && report_message (v, off, f->end, why) < 0)
+        return -1;
       return 1;
     }
   /* Blank lines after the contents separate; anything else before the
@@ -981,6 +1099,8 @@ convert_message (struct conv *v, uint64_t off)
   if (end > tail)
     end = tail;
   convert_framed (v, end);
+  if (v->c->s->on_message && report_message (v, off, end, NULL) < 0)
+    return -1;
   if (end < tail)
     {
       char why[96];
@@ -1058,6 +1178,7 @@ convert_stream (int fd, const char *name, const char *account,
       status = EXIT_TROUBLE;
     }
   frame_free (&v.f);
+  free (v.notes);
   input_close (&v.in);
   return status;
 }

@@ -12,9 +12,30 @@
 #include "output.h"
 #include "repair.h"
 
+/* One item of a converted message, for the report: its data as it stands
+   in the export, so that an auditor can check each attachment.  */
+struct item_note
+{
+  const char *kind;            /* "text", "file", "fax" ... */
+  uint64_t name_off, name_end; /* the name on the input, when not NAME */
+  const char *name;            /* a name ccfix gave it, or NULL */
+  char given[32];              /* its storage */
+  uint64_t bytes;
+  char sha256[65];
+};
+
+/* What --convert wrote for a message (struct message_note's conv).  */
+struct convert_note
+{
+  const char *hash;            /* the Message-ID is <HASH@ccfix.invalid> */
+  uint64_t output;             /* the offset of its From line */
+  const struct item_note *items;
+  size_t nitems;
+};
+
 struct convert_settings
 {
-  const struct settings *s;    /* framing, look-ahead, -q */
+  const struct settings *s;    /* framing, look-ahead, -q, on_message */
   struct charset *text;        /* -f: text to UTF-8; NULL without */
   const char *from_code;       /* its source code page, for findings */
   const struct addrmap *map;   /* --address-map, or NULL */

@@ -455,7 +455,7 @@ repair_message (struct run *r, uint64_t off)
     {
       struct message_note note = { r->in.name, &r->in, r->number, off,
                                    r->line, &r->f, reason, r->notes,
-                                   r->nnotes, r->style };
+                                   r->nnotes, r->style, NULL };
       r->s->on_message (r->s->on_message_ctx, &note);
     }
   return ret;

@@ -20,6 +20,8 @@ struct repair_note
   uint64_t value, width;       /* as it is written */
 };
 
+struct convert_note;           /* convert.h */
+
 /* What became of one message, for whoever watches (a report, a test).  */
 struct message_note
 {
@@ -31,6 +33,7 @@ struct message_note
   const struct repair_note *repairs;
   size_t nrepairs;
   enum slot_style style;       /* the repaired slots are written in */
+  const struct convert_note *conv;   /* --convert: what it wrote, or NULL */
 };
 
 struct settings

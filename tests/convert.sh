@@ -107,6 +107,37 @@ expect 0 "preamble" "$CCFIX" --convert=mbox "$srcdir/tests/pairs/preamble.in"
 grep -q '^Subject: \[ccfix\] unreadable part of preamble at offset 0$' "$tmp/out" \
   && ok || bad "preamble kept"
 
+# --report: each row's output offset is its message's From line, its
+# message_id that message's, and each item's sha256 that of the bytes the
+# mbox decodes to (attachments) or of the export's bytes (all items).
+expect 1 "--report" "$CCFIX" --convert=mbox --report="$tmp/r.jsonl" -o "$tmp/r.mbox" \
+  "$srcdir/data/binary.txt" "$srcdir/tests/pairs/no-contents.in"
+if python3 - "$tmp/r.jsonl" "$tmp/r.mbox" "$srcdir/tests/pairs/no-contents.in" <<'PY'
+import email, email.policy, hashlib, json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+mbox = open(sys.argv[2], 'rb').read()
+unreadable = open(sys.argv[3], 'rb').read()
+assert len(rows) == 5, len(rows)
+assert [r['status'] for r in rows] == ['converted'] * 3 + ['unreadable', 'converted']
+for r in rows:
+    at = r['output']
+    assert mbox[at:at + 5] == b'From ' and (at == 0 or mbox[at - 2:at] == b'\n\n'), r
+    end = mbox.find(b'\n\nFrom ', at)
+    raw = mbox[mbox.index(b'\n', at) + 1:end + 1 if end >= 0 else len(mbox)]
+    msg = email.message_from_bytes(raw, policy=email.policy.default)
+    assert msg['message-id'] == r['message_id'], (msg['message-id'], r)
+    atts = [p for p in msg.walk() if p.get_content_disposition() == 'attachment']
+    files = [i for i in r['items'] if i['kind'] != 'text']
+    assert len(atts) == len(files), r
+    for p, i in zip(atts, files):
+        data = p.get_payload(decode=True)
+        assert len(data) == i['bytes'] and hashlib.sha256(data).hexdigest() == i['sha256'], i
+        assert p.get_filename() == i['name'], (p.get_filename(), i)
+u = rows[3]['items'][0]
+assert hashlib.sha256(unreadable[:u['bytes']]).hexdigest() == u['sha256']
+PY
+then ok; else bad "--report rows"; fi
+
 # Refusals.
 for o in --check --lint -i -tUTF-8; do
   expect 2 "--convert $o" "$CCFIX" --convert=mbox -fCP850 "$o" "$srcdir/data/healthy.txt"

@@ -97,19 +97,29 @@ sha_feed (void *ctx, const char *p, size_t n)
   sha256_update (ctx, n, (const uint8_t *) p);
 }
 
+/* SHA-256 of the N bytes at PREFIX and [FROM, TO) of the input, its
+   first K bytes in hex into HEX (2 * K + 1 bytes).  */
+static void
+sha256_hex (const char *prefix, size_t n, struct input *in, uint64_t from,
+            uint64_t to, size_t k, char *hex)
+{
+  struct sha256_ctx sha;
+  uint8_t d[SHA256_DIGEST_SIZE];
+  sha256_init (&sha);
+  sha256_update (&sha, n, (const uint8_t *) prefix);
+  feed_range (in, from, to, sha_feed, &sha);
+  sha256_digest (&sha, sizeof d, d);
+  for (size_t i = 0; i < k; i++)
+    snprintf (hex + 2 * i, 3, "%02x", d[i]);
+}
+
 /* The Message-ID's hash: SHA-256 over the account, a NUL and the bytes
    [FROM, TO) as they stand in the export, its first 16 bytes in hex.  */
 static void
 message_hash (struct conv *v, uint64_t from, uint64_t to)
 {
-  struct sha256_ctx sha;
-  uint8_t d[SHA256_DIGEST_SIZE];
-  sha256_init (&sha);
-  sha256_update (&sha, strlen (v->account) + 1, (const uint8_t *) v->account);
-  feed_range (&v->in, from, to, sha_feed, &sha);
-  sha256_digest (&sha, sizeof d, d);
-  for (int i = 0; i < 16; i++)
-    snprintf (v->hash + 2 * i, 3, "%02x", d[i]);
+  sha256_hex (v->account, strlen (v->account) + 1, &v->in, from, to, 16,
+              v->hash);
   /* The boundary holds "=_", which neither base64 nor quoted-printable
      ever writes, and 7bit text holding it goes as quoted-printable: it
      cannot occur in the parts.  */
@@ -961,19 +971,6 @@ convert_unreadable (struct conv *v, uint64_t from, uint64_t to,
   mbox_end (&v->mb);
 }
 
-/* SHA-256 of [FROM, TO) of the input into HEX (65 bytes).  */
-static void
-sha256_hex (struct input *in, uint64_t from, uint64_t to, char *hex)
-{
-  struct sha256_ctx sha;
-  uint8_t d[SHA256_DIGEST_SIZE];
-  sha256_init (&sha);
-  feed_range (in, from, to, sha_feed, &sha);
-  sha256_digest (&sha, sizeof d, d);
-  for (int i = 0; i < SHA256_DIGEST_SIZE; i++)
-    snprintf (hex + 2 * i, 3, "%02x", d[i]);
-}
-
 static struct item_note *
 new_note (struct conv *v)
 {
@@ -1025,7 +1022,8 @@ note_items (struct conv *v)
             }
         }
       n->bytes = t.it->data_len;
-      sha256_hex (&v->in, t.it->slot.next, t.it->slot.next + t.it->data_len,
+      sha256_hex ("", 0, &v->in, t.it->slot.next,
+                  t.it->slot.next + t.it->data_len, SHA256_DIGEST_SIZE,
                   n->sha256);
     }
   return 0;
@@ -1048,7 +1046,7 @@ report_message (struct conv *v, uint64_t off, uint64_t end,
                 v->unreadable);
       n->name = n->given;
       n->bytes = end - off;
-      sha256_hex (&v->in, off, end, n->sha256);
+      sha256_hex ("", 0, &v->in, off, end, SHA256_DIGEST_SIZE, n->sha256);
     }
   else if (note_items (v) < 0)
     return -1;

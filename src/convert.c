@@ -800,7 +800,7 @@ attachment_part (struct conv *v, const struct item *t)
     text_field (v, "Content-Description", t->title, t->title_end);
   put (v, "\n");
   struct b64 b;
-  b64_init (&b, v->out);
+  b64_init (&b, (struct sink) { mbox_write_plain, &v->mb });
   feed_range (&v->in, t->it->slot.next, t->it->slot.next + t->it->data_len,
               b64_sink, &b);
   b64_finish (&b);
@@ -964,7 +964,7 @@ convert_unreadable (struct conv *v, uint64_t from, uint64_t to,
   put (v, name);
   put (v, "\"\n\n");
   struct b64 b;
-  b64_init (&b, v->out);
+  b64_init (&b, (struct sink) { mbox_write_plain, &v->mb });
   feed_range (&v->in, from, to, b64_sink, &b);
   b64_finish (&b);
   close_delimiter (v);

@@ -93,6 +93,19 @@ mbox_write (void *ctx, const char *p, size_t n)
 }
 
 void
+mbox_write_plain (void *ctx, const char *p, size_t n)
+{
+  struct mbox *m = ctx;
+  if (!n)
+    return;
+  if (m->quotes || m->from)
+    release (m, 0);
+  emit (m, p, n);
+  m->last = (unsigned char) p[n - 1];
+  m->at_start = p[n - 1] == '\n';
+}
+
+void
 mbox_end (struct mbox *m)
 {
   if (m->quotes || m->from)

@@ -23,6 +23,9 @@ void mbox_init (struct mbox *m, struct output *out);
 void mbox_begin (struct mbox *m, const char *sender, const char *date);
 /* Bytes of the message, LF line ends; a sink_fn.  */
 void mbox_write (void *ctx, const char *p, size_t n);
+/* Bytes that cannot hold a line starting "From " (base64: no spaces),
+   written without looking at them.  */
+void mbox_write_plain (void *ctx, const char *p, size_t n);
 /* End the last line if it is open, and the empty line.  */
 void mbox_end (struct mbox *m);
 

@@ -375,6 +375,33 @@ START_TEST (mboxrd_quoting)
 }
 END_TEST
 
+/* Bytes written plain are not looked at, and quoting goes on after.  */
+START_TEST (mboxrd_plain)
+{
+  FILE *f = tmpfile ();
+  ck_assert_ptr_nonnull (f);
+  struct output out;
+  ck_assert_int_eq (output_open (&out, fileno (f)), 0);
+  struct mbox m;
+  mbox_init (&m, &out);
+  mbox_begin (&m, "a@b", "Thu Jan  1 00:00:00 1970");
+  mbox_write (&m, "x\n\n", 3);
+  mbox_write_plain (&m, "QUJD\nREVG", 9);
+  const char *rest = "\nFrom here\n>From \n";
+  mbox_write (&m, rest, strlen (rest));
+  mbox_end (&m);
+  ck_assert_int_eq (output_flush (&out), 0);
+  output_close (&out);
+  char buf[256];
+  rewind (f);
+  size_t n = fread (buf, 1, sizeof buf - 1, f);
+  buf[n] = 0;
+  fclose (f);
+  ck_assert_str_eq (buf, "From a@b Thu Jan  1 00:00:00 1970\nx\n\nQUJD\nREVG\n"
+                    ">From here\n>>From \n\n");
+}
+END_TEST
+
 static Suite *
 mime_suite (void)
 {
@@ -391,6 +418,7 @@ mime_suite (void)
   suite_add_tcase (s, fields);
   TCase *mbox = tcase_create ("mbox");
   tcase_add_test (mbox, mboxrd_quoting);
+  tcase_add_test (mbox, mboxrd_plain);
   suite_add_tcase (s, mbox);
   return s;
 }

@@ -222,7 +222,15 @@ b64_feed (void *ctx, const char *p, size_t n)
       b64_put (b, b->part, 3);
       b->npart = 0;
     }
-  /* Whole lines at a time while there are: most of an attachment.  */
+  /* Whole lines at a time while there are: most of an attachment, two
+     characters per lookup.  */
+  static char pairs[4096][2];
+  if (!pairs[0][0])
+    for (unsigned k = 0; k < 4096; k++)
+      {
+        pairs[k][0] = b64_alphabet[k >> 6];
+        pairs[k][1] = b64_alphabet[k & 63];
+      }
   while ((b->col == 0 || b->col == 76) && n - i >= 57)
     {
       if (b->len + 77 > sizeof b->buf)
@@ -234,10 +242,8 @@ b64_feed (void *ctx, const char *p, size_t n)
         {
           unsigned v = (unsigned) u[i] << 16 | (unsigned) u[i + 1] << 8
                        | u[i + 2];
-          o[0] = b64_alphabet[v >> 18];
-          o[1] = b64_alphabet[v >> 12 & 63];
-          o[2] = b64_alphabet[v >> 6 & 63];
-          o[3] = b64_alphabet[v & 63];
+          memcpy (o, pairs[v >> 12], 2);
+          memcpy (o + 2, pairs[v & 4095], 2);
         }
       b->len = (size_t) (o - b->buf);
       b->col = 76;

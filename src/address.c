@@ -41,6 +41,9 @@ trim (const char **p, size_t *n)
 int
 address_is_spec (const char *p, size_t n)
 {
+  /* RFC 5321's limit on a path, less its brackets.  */
+  if (n > 254)
+    return 0;
   const char *at = memchr (p, '@', n);
   if (!at || at == p || at == p + n - 1 || memchr (at + 1, '@', p + n - at - 1))
     return 0;
@@ -57,12 +60,13 @@ address_is_spec (const char *p, size_t n)
 }
 
 /* Append to OUT the atext of [P, P + N), spaces as dots, with no leading,
-   trailing or doubled dot; LOW lower-cases it.  Returns the new length.  */
+   trailing or doubled dot, at most MAX bytes of it; LOW lower-cases it.
+   Returns the new length.  */
 static size_t
-reduce (const char *p, size_t n, int low, char *out, size_t k)
+reduce (const char *p, size_t n, int low, size_t max, char *out, size_t k)
 {
   size_t start = k;
-  for (size_t i = 0; i < n; i++)
+  for (size_t i = 0; i < n && k - start < max; i++)
     {
       unsigned char b = (unsigned char) p[i];
       if (b == ' ' || b == '.')
@@ -78,6 +82,9 @@ reduce (const char *p, size_t n, int low, char *out, size_t k)
   return k;
 }
 
+/* RFC 5321's limits: a local part of 64 bytes, a domain label of 63.  */
+enum { LOCAL_MAX = 64, LABEL_MAX = 63 };
+
 /* "Last, First" -> "First.Last"; other names as they are, reduced.  */
 static size_t
 made_up_local (const char *p, size_t n, char *out)
@@ -88,15 +95,15 @@ made_up_local (const char *p, size_t n, char *out)
     {
       const char *first = comma + 1;
       size_t fn = (size_t) (p + n - first), ln = (size_t) (comma - p);
-      k = reduce (first, fn, 0, out, k);
-      if (k)
+      k = reduce (first, fn, 0, LOCAL_MAX, out, k);
+      if (k && k < LOCAL_MAX)
         out[k++] = '.';
-      k = reduce (p, ln, 0, out, k);
+      k = reduce (p, ln, 0, LOCAL_MAX - k, out, k);
       while (k && out[k - 1] == '.')
         k--;
     }
   else
-    k = reduce (p, n, 0, out, k);
+    k = reduce (p, n, 0, LOCAL_MAX, out, k);
   if (!k)
     {
       memcpy (out, "user", 4);
@@ -190,7 +197,7 @@ address_convert (const char *v, size_t n, const struct addrmap *m,
   a->spec[k++] = '@';
   size_t d = k;
   if (po)
-    k = reduce (po, pn, 1, a->spec, k);
+    k = reduce (po, pn, 1, LABEL_MAX, a->spec, k);
   if (k > d)
     a->spec[k++] = '.';
   snprintf (a->spec + k, sizeof a->spec - k, "%s", domain);

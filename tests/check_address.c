@@ -44,6 +44,19 @@ START_TEST (made_up)
   ck_assert_str_eq (conv ("(Sales) <desk> at PO", NULL, name),
                     "Sales.desk@po.ccmail.invalid");
   ck_assert_int_eq (address_convert ("   ", 3, NULL, "x.invalid", &a), -1);
+  /* RFC 5321's limits: 64 bytes of local part, 63 of a label.  */
+  char longname[600];
+  memset (longname, 'a', 300);
+  memcpy (longname + 300, ", ", 2);
+  memset (longname + 302, 'b', 100);
+  memcpy (longname + 402, " at ", 4);
+  memset (longname + 406, 'C', 100);
+  longname[506] = 0;
+  const char *spec = conv (longname, NULL, name);
+  ck_assert_uint_eq (strlen (spec), 64 + 1 + 63 + 15);
+  ck_assert_int_eq (strncmp (spec, "bbbb", 4), 0);
+  ck_assert_int_eq (spec[64], '@');
+  ck_assert_int_eq (spec[65], 'c');
   ck_assert_int_eq (address_convert ("", 0, NULL, "x.invalid", &a), -1);
 }
 END_TEST

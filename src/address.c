@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "mime.h"
 
@@ -19,13 +20,7 @@ lower (int c)
 static int
 same_name (const char *a, size_t an, const char *b)
 {
-  size_t bn = strlen (b);
-  if (an != bn)
-    return 0;
-  for (size_t i = 0; i < an; i++)
-    if (lower ((unsigned char) a[i]) != lower ((unsigned char) b[i]))
-      return 0;
-  return 1;
+  return strlen (b) == an && !strncasecmp (a, b, an);
 }
 
 static void
@@ -131,13 +126,7 @@ map_lookup (const struct addrmap *m, const char *name, size_t nn,
 static int
 case_prefix (const char *p, size_t n, const char *s)
 {
-  size_t sn = strlen (s);
-  if (n < sn)
-    return 0;
-  for (size_t i = 0; i < sn; i++)
-    if (lower ((unsigned char) p[i]) != s[i])
-      return 0;
-  return 1;
+  return n >= strlen (s) && !strncasecmp (p, s, strlen (s));
 }
 
 int

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <nettle/sha2.h>
 
@@ -333,31 +334,29 @@ header_line (struct conv *v, uint64_t off, struct hline *h)
   return 1;
 }
 
+/* Header names are not case-sensitive (RFC 5322), nor cc:Mail's words.  */
 static int
 same_word (const char *a, const char *b)
 {
-  for (; *a && *b; a++, b++)
-    if ((*a | 0x20) != (*b | 0x20))
-      return 0;
-  return !*a && !*b;
+  return !strcasecmp (a, b);
 }
 
 /* The value of the first header line named NAME into BUF (N bytes, one
-   kept for a NUL); 0 when there is none or it is longer.  */
+   kept for a NUL), its trailing spaces dropped: 1, or 0 when there is
+   none, -1 when it is longer.  */
 static int
-first_value (struct conv *v, const char *name, char *buf, size_t n,
-             uint64_t *value)
+first_value (struct conv *v, const char *name, char *buf, size_t n)
 {
   struct hline h;
   for (uint64_t off = v->f.mslot.next; header_line (v, off, &h); off = h.next)
     if (h.name_len && same_word (h.name, name))
       {
         if (h.end - h.value >= n)
-          return 0;
+          return -1;
         size_t k = read_bytes (&v->in, h.value, h.end, buf, n - 1);
+        while (k && buf[k - 1] == ' ')
+          k--;
         buf[k] = 0;
-        if (value)
-          *value = h.value;
         return 1;
       }
   return 0;
@@ -456,11 +455,16 @@ static int
 message_date (struct conv *v, struct cdate *d)
 {
   char buf[64];
-  if (!first_value (v, "Date", buf, sizeof buf, NULL))
+  int found = first_value (v, "Date", buf, sizeof buf);
+  if (found == 0)
     return -1;
+  if (found < 0)
+    {
+      report_finding (v->c->s->quiet, v->name, v->line, v->number, NULL,
+                      "date line too long to be a date; no Date field");
+      return -1;
+    }
   size_t n = strlen (buf);
-  while (n && buf[n - 1] == ' ')
-    buf[--n] = 0;
   const char *why = NULL;
   if (date_parse (buf, n, v->c->order, d) < 0)
     why = "does not parse or does not exist";
@@ -477,11 +481,8 @@ static void
 priority_fields (struct conv *v)
 {
   char buf[16];
-  if (!first_value (v, "Priority", buf, sizeof buf, NULL))
+  if (first_value (v, "Priority", buf, sizeof buf) <= 0)
     return;
-  size_t n = strlen (buf);
-  while (n && buf[n - 1] == ' ')
-    buf[--n] = 0;
   if (same_word (buf, "high") || same_word (buf, "urgent"))
     put (v, "Importance: high\nX-Priority: 1\n");
   else if (same_word (buf, "low"))

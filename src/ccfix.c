@@ -342,7 +342,10 @@ convert_options (const struct gengetopt_args_info *args, struct job *job,
     return usage_error ("--convert does not combine with --check, --lint, "
                         "--in-place or --to-code");
   convert_settings_default (c, &job->s);
-  c->domain = args->domain_arg;
+  /* No default in the option itself: gengetopt would allocate it, and
+     a failed parse does not free what it allocated.  */
+  if (args->domain_given)
+    c->domain = args->domain_arg;
   char at[512];
   if (snprintf (at, sizeof at, "x@%s", c->domain) >= (int) sizeof at
       || !address_is_spec (at, strlen (at)))

@@ -15,6 +15,7 @@
 
 #include "atomic.h"
 #include "cmdline.h"
+#include "convert.h"
 #include "jsonl.h"
 #include "repair.h"
 #include "rules.h"
@@ -71,6 +72,7 @@ struct job
   struct settings s;
   const char *account;         /* --account, for the single input */
   struct jsonl report;         /* when --report */
+  struct convert_settings *convert;   /* --convert, or NULL */
   struct row *rows;
   size_t nrows;
 };
@@ -91,7 +93,10 @@ repair_file (struct job *job, const char *name, int fd, struct output *out)
   row->account = job->account ? strdup (job->account)
                  : account_from_name (name);
   job->report.account = row->account;
-  row->status = repair_stream (fd, name, out, &job->s, &row->st);
+  row->status = job->convert
+                ? convert_stream (fd, name, row->account ? row->account
+                                  : "stdin", out, job->convert, &row->st)
+                : repair_stream (fd, name, out, &job->s, &row->st);
   if (job->s.verbose)
     report_summary (name, &row->st);
   return row->status;
@@ -321,6 +326,65 @@ usage_error (const char *what)
   return EXIT_TROUBLE;
 }
 
+/* --convert and the options that shape it: what does not combine with it,
+   the address map, the zone.  Sets JOB->convert.  */
+static int
+convert_options (const struct gengetopt_args_info *args, struct job *job,
+                 struct convert_settings *c, struct charset *to_utf8,
+                 struct addrmap *map)
+{
+  if (!args->convert_given)
+    {
+      if (args->address_map_given || args->domain_given
+          || args->date_order_given || args->timezone_given)
+        return usage_error ("--address-map, --domain, --date-order and "
+                            "--timezone need --convert");
+      return EXIT_REPAIRED;
+    }
+  if (args->check_given || args->lint_given || args->in_place_given
+      || args->to_code_given)
+    return usage_error ("--convert does not combine with --check, --lint, "
+                        "--in-place or --to-code");
+  convert_settings_default (c, &job->s);
+  /* No default in the option itself: gengetopt would allocate it, and
+     a failed parse does not free what it allocated.  */
+  if (args->domain_given)
+    c->domain = args->domain_arg;
+  char at[512];
+  if (snprintf (at, sizeof at, "x@%s", c->domain) >= (int) sizeof at
+      || !address_is_spec (at, strlen (at)))
+    return usage_error ("--domain must be a plain domain name");
+  c->order = (enum date_order) args->date_order_arg;
+  if (args->timezone_given && !date_zone_known (args->timezone_arg))
+    {
+      snprintf (at, sizeof at, "unknown time zone '%s'", args->timezone_arg);
+      return usage_error (at);
+    }
+  c->zone = args->timezone_arg;
+  if (args->from_code_given)
+    {
+      if (charset_open (to_utf8, "UTF-8", args->from_code_arg) < 0)
+        return no_conversion (args->from_code_arg, "UTF-8");
+      c->text = to_utf8;
+      c->from_code = args->from_code_arg;
+    }
+  uint64_t line;
+  const char *why;
+  if (args->address_map_given
+      && addrmap_load (map, args->address_map_arg, &line, &why) < 0)
+    {
+      if (line && why)
+        fprintf (stderr, "%s: %s:%" PRIu64 ": %s\n", program_name,
+                 args->address_map_arg, line, why);
+      else
+        report_error (args->address_map_arg, errno);
+      return EXIT_TROUBLE;
+    }
+  c->map = map;
+  job->convert = c;
+  return EXIT_REPAIRED;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -436,6 +500,12 @@ main (int argc, char **argv)
         }
     }
 
+  struct convert_settings convert;
+  struct charset to_utf8 = { .cd = (iconv_t) -1, .probe = (iconv_t) -1 };
+  struct addrmap map = { 0 };
+  if (status != EXIT_TROUBLE)
+    status = convert_options (&args, &job, &convert, &to_utf8, &map);
+
   if (status == EXIT_TROUBLE)
     ;
   else if (args.in_place_given)
@@ -474,6 +544,8 @@ main (int argc, char **argv)
   charset_close (&transcode);
   charset_close (&decode);
   charset_close (&names);
+  charset_close (&to_utf8);
+  addrmap_free (&map);
   for (size_t i = 0; i < job.nrows; i++)
     free (job.rows[i].account);
   free (job.rows);

@@ -598,6 +598,15 @@ by_scan (struct input *in, struct frame *f)
   return 1;
 }
 
+uint64_t
+stray_end (struct input *in, uint64_t off)
+{
+  uint64_t next = next_message_line (in, off);
+  if (input_at_end (in, next))
+    next = stream_end (in);
+  return next;
+}
+
 int
 message_starts (struct input *in, uint64_t off)
 {

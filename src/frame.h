@@ -88,6 +88,11 @@ uint64_t stream_end (struct input *in);
 int frame_message (struct input *in, uint64_t off, struct rule rule,
                    struct frame *f);
 
+/* Where stray bytes from OFF, where no Message: line starts, end: at the
+   next Message: line, else before a final 0x1A.  Always past OFF when OFF
+   holds a byte that is not a final 0x1A.  */
+uint64_t stray_end (struct input *in, uint64_t off);
+
 /* Whether a Message: line starts at OFF.  */
 int message_starts (struct input *in, uint64_t off);
 

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "convert.h"
 #include "frame.h"
 #include "rules.h"
 
@@ -108,6 +109,37 @@ evidence_name (enum evidence e)
   return e == EV_COUNTS ? "counts" : e == EV_SCAN ? "scan" : "best-cut";
 }
 
+/* --convert: the Message-ID, where the message is in the output, and each
+   item's name, size and SHA-256.  */
+static void
+put_converted (struct jsonl *j, struct input *in,
+               const struct convert_note *c)
+{
+  put (j, ",\"message_id\":\"<");
+  put (j, c->hash);
+  put (j, "@ccfix.invalid>\"");
+  put_key_u64 (j, "output", c->output);
+  put (j, ",\"items\":[");
+  for (size_t k = 0; k < c->nitems; k++)
+    {
+      const struct item_note *it = &c->items[k];
+      put (j, k ? ",{\"kind\":" : "{\"kind\":");
+      put_string (j, it->kind);
+      put (j, ",\"name\":");
+      if (it->name)
+        put_string (j, it->name);
+      else if (it->name_off < it->name_end)
+        put_input_text (j, in, it->name_off, it->name_end);
+      else
+        put (j, "null");
+      put_key_u64 (j, "bytes", it->bytes);
+      put (j, ",\"sha256\":\"");
+      put (j, it->sha256);
+      put (j, "\"}");
+    }
+  put (j, "]");
+}
+
 void
 jsonl_message (void *ctx, const struct message_note *note)
 {
@@ -134,8 +166,11 @@ jsonl_message (void *ctx, const struct message_note *note)
   else
     put (j, "null");
   put (j, ",\"status\":");
-  put (j, note->reason ? "\"passed-through\""
-          : note->nrepairs ? "\"repaired\"" : "\"ok\"");
+  if (note->conv)
+    put (j, note->reason ? "\"unreadable\"" : "\"converted\"");
+  else
+    put (j, note->reason ? "\"passed-through\""
+            : note->nrepairs ? "\"repaired\"" : "\"ok\"");
   put (j, ",\"repairs\":[");
   for (size_t k = 0; k < note->nrepairs; k++)
     {
@@ -162,6 +197,8 @@ jsonl_message (void *ctx, const struct message_note *note)
       put (j, ",\"reason\":");
       put_string (j, note->reason);
     }
+  if (note->conv)
+    put_converted (j, note->in, note->conv);
   put (j, "}\n");
 }
 

@@ -43,60 +43,48 @@ struct run
 };
 
 /* Messages run up to the end of the stream or a final 0x1A.  */
-static int
+int
 more_messages (struct input *in, uint64_t off)
 {
   int c = input_byte (in, off);
   return c >= 0 && !(c == 0x1A && input_at_end (in, off + 1));
 }
 
-/* Where stray bytes from OFF, where no Message: line starts, end: at the
-   next Message: line, else before a final 0x1A.  Always past OFF, since
-   OFF holds a byte that is not a final 0x1A.  */
-static uint64_t
-stray_end (struct input *in, uint64_t off)
-{
-  uint64_t next = next_message_line (in, off);
-  if (input_at_end (in, next))
-    next = stream_end (in);
-  return next;
-}
-
 /* Read ahead, framing messages with the rule as far as it is forced, until
    the end or the look-ahead bound; nothing is released meanwhile, so the
    repair starts again from FIRST.  */
-static int
-learn (struct run *r, uint64_t first)
+int
+learn_stream (struct input *in, uint64_t first, const struct settings *s,
+              struct frame *f, struct stats *st)
 {
   struct learner l = { 0 };
-  struct rule provisional = learned_rule (&l, r->s->from, r->s->to);
+  struct rule provisional = learned_rule (&l, s->from, s->to);
   uint64_t off = first;
-  while (more_messages (&r->in, off))
+  while (more_messages (in, off))
     {
-      if (off - first >= r->s->learn_bound)
+      if (off - first >= s->learn_bound)
         {
-          r->st->bounded = 1;
+          st->bounded = 1;
           break;
         }
-      if (frame_message (&r->in, off, provisional, &r->f) < 0
-          || learn_message (&l, &r->f) < 0)
+      if (frame_message (in, off, provisional, f) < 0
+          || learn_message (&l, f) < 0)
         return -1;
-      r->st->held++;
-      off = r->f.end;
-      if (!message_starts (&r->in, off))
-        off = stray_end (&r->in, off);
+      st->held++;
+      off = f->end;
+      if (!message_starts (in, off))
+        off = stray_end (in, off);
     }
-  r->st->rule = learned_rule (&l, r->s->from, r->s->to);
-  r->st->evidence = l.evidence;
-  r->st->rule_source = r->s->from != RULE_AUTO && r->s->to != RULE_AUTO
-                       ? "forced" : l.evidence ? "learned" : "default";
-  r->style = r->s->pad != RULE_AUTO ? (enum slot_style) r->s->pad
-             : learned_style (&l);
-  r->st->style = (int) r->style;
+  st->rule = learned_rule (&l, s->from, s->to);
+  st->evidence = l.evidence;
+  st->rule_source = s->from != RULE_AUTO && s->to != RULE_AUTO
+                    ? "forced" : l.evidence ? "learned" : "default";
+  st->style = (int) (s->pad != RULE_AUTO ? (enum slot_style) s->pad
+                     : learned_style (&l));
   return 0;
 }
 
-static const char *
+const char *
 reason_text (const struct frame *f, char *buf, size_t n)
 {
   const char *level = level_name (f->why_level);
@@ -469,7 +457,7 @@ repair_message (struct run *r, uint64_t off)
     {
       struct message_note note = { r->in.name, &r->in, r->number, off,
                                    r->line, &r->f, reason, r->notes,
-                                   r->nnotes, r->style };
+                                   r->nnotes, r->style, NULL };
       r->s->on_message (r->s->on_message_ctx, &note);
     }
   return ret;
@@ -517,8 +505,9 @@ repair_stream (int fd, const char *name, struct output *out,
     }
   int status = EXIT_REPAIRED, nomem = 0;
   uint64_t first = next_message_line (&r.in, 0);
-  if (learn (&r, first) < 0)
+  if (learn_stream (&r.in, first, s, &r.f, st) < 0)
     nomem = 1;
+  r.style = (enum slot_style) st->style;
   r.line = 1 + count_lf (&r.in, 0, first);
   if (first > 0 && !nomem)
     {

@@ -20,6 +20,8 @@ struct repair_note
   uint64_t value, width;       /* as it is written */
 };
 
+struct convert_note;           /* convert.h */
+
 /* What became of one message, for whoever watches (a report, a test).  */
 struct message_note
 {
@@ -31,6 +33,7 @@ struct message_note
   const struct repair_note *repairs;
   size_t nrepairs;
   enum slot_style style;       /* the repaired slots are written in */
+  const struct convert_note *conv;   /* --convert: what it wrote, or NULL */
 };
 
 struct settings
@@ -51,6 +54,19 @@ struct settings
 };
 
 void settings_default (struct settings *s);
+
+/* Learn the counting rule and the slot style from the messages from FIRST
+   on, as far as S's look-ahead bound, into ST (rule, rule_source,
+   evidence, style, held, bounded); F is scratch.  -1 when out of
+   memory.  */
+int learn_stream (struct input *in, uint64_t first, const struct settings *s,
+                  struct frame *f, struct stats *st);
+/* Whether a message can start at OFF: not the end of the stream, nor a
+   final 0x1A.  */
+int more_messages (struct input *in, uint64_t off);
+/* Why F could not be framed, in words for a finding (in BUF, or a
+   constant).  */
+const char *reason_text (const struct frame *f, char *buf, size_t n);
 
 /* Repair the stream read from FD (named NAME in messages) onto OUT.
    Returns the exit status it deserves; fills ST.  */

@@ -20,7 +20,11 @@
      and is cut short, or the piece ends with a 0x1A, which alone is a
      final mark;
    - converted from CP932 to UTF-8 (-t), the status is 0 or 1, and when it
-     is 0 every count of the converted stream is right as it stands.  */
+     is 0 every count of the converted stream is right as it stands;
+   - converted to mbox (--convert, -f CP932), the status is 0 or 1, a
+     second run gives the same bytes, and they are an mbox: each message
+     a From line, header fields with one Message-ID, an empty line, a
+     body, and an empty line at its end.  */
 #define _GNU_SOURCE
 #include <config.h>
 
@@ -32,6 +36,7 @@
 #include <unistd.h>
 
 #include "charset.h"
+#include "convert.h"
 #include "repair.h"
 #include "rules.h"
 
@@ -230,6 +235,79 @@ check_alone (const uint8_t *data, size_t size, const uint8_t *out,
     }
 }
 
+/* --convert=mbox of N bytes at P; the output in *OUT.  */
+static int
+convert (const uint8_t *p, size_t n, uint8_t **out, size_t *outn)
+{
+  int ifd = memfile (p, n), ofd = memfile ("", 0);
+  struct settings s;
+  settings_default (&s);
+  s.quiet = 1;
+  s.mem_cap = 0;
+  struct convert_settings c;
+  convert_settings_default (&c, &s);
+  c.text = to_utf8 ();
+  c.from_code = "CP932";
+  c.zone = "America/New_York";
+  struct output o;
+  struct stats st;
+  if (output_open (&o, ofd) < 0)
+    abort ();
+  int status = convert_stream (ifd, "fuzz", "fuzz", &o, &c, &st);
+  if (output_flush (&o) < 0)
+    abort ();
+  output_close (&o);
+  *outn = (size_t) lseek (ofd, 0, SEEK_END);
+  *out = malloc (*outn + 1);
+  if (!*out || pread (ofd, *out, *outn, 0) != (ssize_t) *outn)
+    abort ();
+  close (ifd);
+  close (ofd);
+  return status;
+}
+
+static int
+starts (const uint8_t *p, size_t n, const char *s)
+{
+  return n >= strlen (s) && !memcmp (p, s, strlen (s));
+}
+
+/* The mbox's shape, message by message.  */
+static void
+check_mbox (const uint8_t *m, size_t n)
+{
+  size_t at = 0;
+  while (at < n)
+    {
+      if (!starts (m + at, n - at, "From "))
+        abort ();
+      const uint8_t *next = NULL;
+      for (size_t k = at; k + 7 <= n; k++)
+        if (!memcmp (m + k, "\n\nFrom ", 7))
+          {
+            next = m + k + 2;
+            break;
+          }
+      size_t end = next ? (size_t) (next - m) : n;
+      if (end - at < 2 || m[end - 1] != '\n' || m[end - 2] != '\n')
+        abort ();
+      int ids = 0;
+      size_t k = (const uint8_t *) memchr (m + at, '\n', end - at) - m + 1;
+      while (k < end && m[k] != '\n')
+        {
+          ids += starts (m + k, end - k, "Message-ID: <");
+          /* A field line or a folded one: never an empty or bare line.  */
+          if (m[k] != ' ' && !memchr (m + k, ':', end - k))
+            abort ();
+          k = (size_t) ((const uint8_t *) memchr (m + k, '\n', end - k) - m)
+              + 1;
+        }
+      if (ids != 1 || k >= end)
+        abort ();
+      at = end;
+    }
+}
+
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
 int
@@ -272,5 +350,15 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   free (w.starts);
   free (again.e);
   free (again.starts);
+
+  status = convert (data, size, &out, &outn);
+  if (status != EXIT_REPAIRED && status != EXIT_UNREPAIRED)
+    abort ();
+  check_mbox (out, outn);
+  if (convert (data, size, &out2, &out2n) != status || out2n != outn
+      || memcmp (out, out2, outn) != 0)
+    abort ();
+  free (out);
+  free (out2);
   return 0;
 }

@@ -1,0 +1,1188 @@
+/* Converting one input.  */
+#include <config.h>
+#include "convert.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <nettle/sha2.h>
+
+#include "frame.h"
+#include "lines.h"
+#include "mbox.h"
+#include "mime.h"
+
+void
+convert_settings_default (struct convert_settings *c,
+                          const struct settings *s)
+{
+  memset (c, 0, sizeof *c);
+  c->s = s;
+  c->domain = "ccmail.invalid";
+  c->order = ORDER_MDY;
+}
+
+struct conv
+{
+  struct input in;
+  struct convert_settings *c;
+  struct stats *st;
+  const char *name, *account;
+  struct frame f;
+  struct mbox mb;
+  struct sink out;             /* into the mbox filter */
+  char hash[33];               /* the current message's, in hex */
+  char boundary[64];
+  uint64_t number;             /* of the message, in its input */
+  uint64_t line;               /* of its Message: line */
+  uint64_t unreadable;         /* unreadable-K so far */
+  uint64_t output;             /* where the message's From line went */
+  struct item_note *notes;     /* --report: the message's items */
+  size_t nnotes, notes_cap;
+};
+
+static void
+put (struct conv *v, const char *s)
+{
+  v->out.write (v->out.ctx, s, strlen (s));
+}
+
+/* Hand [FROM, TO) of the input to FN in the pieces the input has.  */
+static void
+feed_range (struct input *in, uint64_t from, uint64_t to, sink_fn *fn,
+            void *ctx)
+{
+  while (from < to)
+    {
+      size_t avail;
+      const unsigned char *p = input_at (in, from, &avail);
+      if (!p)
+        return;                 /* in->err says why */
+      if (avail > to - from)
+        avail = (size_t) (to - from);
+      fn (ctx, (const char *) p, avail);
+      from += avail;
+    }
+}
+
+/* Up to N bytes at [FROM, TO) into BUF; returns how many.  */
+static size_t
+read_bytes (struct input *in, uint64_t from, uint64_t to, char *buf,
+            size_t n)
+{
+  size_t k = 0;
+  while (from < to && k < n)
+    {
+      size_t avail;
+      const unsigned char *p = input_at (in, from, &avail);
+      if (!p)
+        break;
+      if (avail > to - from)
+        avail = (size_t) (to - from);
+      if (avail > n - k)
+        avail = n - k;
+      memcpy (buf + k, p, avail);
+      k += avail;
+      from += avail;
+    }
+  return k;
+}
+
+static void
+sha_feed (void *ctx, const char *p, size_t n)
+{
+  sha256_update (ctx, n, (const uint8_t *) p);
+}
+
+/* SHA-256 of the N bytes at PREFIX and [FROM, TO) of the input, its
+   first K bytes in hex into HEX (2 * K + 1 bytes).  */
+static void
+sha256_hex (const char *prefix, size_t n, struct input *in, uint64_t from,
+            uint64_t to, size_t k, char *hex)
+{
+  struct sha256_ctx sha;
+  uint8_t d[SHA256_DIGEST_SIZE];
+  sha256_init (&sha);
+  sha256_update (&sha, n, (const uint8_t *) prefix);
+  feed_range (in, from, to, sha_feed, &sha);
+  sha256_digest (&sha, sizeof d, d);
+  for (size_t i = 0; i < k; i++)
+    snprintf (hex + 2 * i, 3, "%02x", d[i]);
+}
+
+/* The Message-ID's hash: SHA-256 over the account, a NUL and the bytes
+   [FROM, TO) as they stand in the export, its first 16 bytes in hex.  */
+static void
+message_hash (struct conv *v, uint64_t from, uint64_t to)
+{
+  sha256_hex (v->account, strlen (v->account) + 1, &v->in, from, to, 16,
+              v->hash);
+  /* The boundary holds "=_", which neither base64 nor quoted-printable
+     ever writes, and 7bit text holding it goes as quoted-printable: it
+     cannot occur in the parts.  */
+  snprintf (v->boundary, sizeof v->boundary, "=_ccfix.%.16s.1", v->hash);
+}
+
+/* What an unstructured field value holds, to choose how to write it.  */
+struct measure
+{
+  int eight, ctl, eq;          /* 8-bit bytes, controls, "=?" */
+  uint64_t token, longest;     /* white space and word, as folded */
+  int in_word, prev;
+};
+
+static void
+measure_feed (void *ctx, const char *p, size_t n)
+{
+  struct measure *m = ctx;
+  for (size_t i = 0; i < n; i++)
+    {
+      unsigned char b = (unsigned char) p[i];
+      int ws = b == ' ' || b == '\t';
+      m->eight |= b >= 0x80;
+      m->ctl |= (b < 0x20 && !ws) || b == 0x7f;
+      m->eq |= m->prev == '=' && b == '?';
+      if (ws && m->in_word)
+        m->token = 0;
+      m->in_word = !ws;
+      if (++m->token > m->longest)
+        m->longest = m->token;
+      m->prev = b;
+    }
+}
+
+/* Plain text folded at its own white space: one token (white space and
+   the word after it) at a time.  */
+struct tokens
+{
+  struct field *h;
+  char buf[1024];
+  size_t n, ws;                /* bytes held, of which white space */
+  int first;
+};
+
+static void
+tokens_flush (struct tokens *t)
+{
+  if (t->n > t->ws)
+    {
+      if (t->first)
+        field_word (t->h, " ", 1, t->buf + t->ws, t->n - t->ws);
+      else
+        field_word (t->h, t->buf, t->ws, t->buf + t->ws, t->n - t->ws);
+      t->first = 0;
+    }
+  t->n = t->ws = 0;
+}
+
+static void
+tokens_feed (void *ctx, const char *p, size_t n)
+{
+  struct tokens *t = ctx;
+  for (size_t i = 0; i < n; i++)
+    {
+      int ws = p[i] == ' ' || p[i] == '\t';
+      if (ws && t->n > t->ws)
+        tokens_flush (t);
+      /* measure_feed has seen to it that tokens fit.  */
+      if (t->n < sizeof t->buf)
+        t->buf[t->n++] = p[i];
+      if (ws)
+        t->ws = t->n;
+    }
+}
+
+/* Whether [P, P + N) is UTF-8, for names that come from the file
+   system.  */
+static int
+is_utf8 (const unsigned char *p, size_t n)
+{
+  for (size_t i = 0; i < n;)
+    {
+      size_t k = p[i] < 0x80 ? 1 : (p[i] & 0xE0) == 0xC0 ? 2
+                 : (p[i] & 0xF0) == 0xE0 ? 3 : (p[i] & 0xF8) == 0xF0 ? 4 : 0;
+      if (!k || i + k > n)
+        return 0;
+      for (size_t j = 1; j < k; j++)
+        if ((p[i + j] & 0xC0) != 0x80)
+          return 0;
+      i += k;
+    }
+  return 1;
+}
+
+/* Once a run: 8-bit bytes whose code page nobody named.  */
+static void
+warn_8bit (struct conv *v)
+{
+  if (v->c->warned_8bit)
+    return;
+  report_warning (v->c->s->quiet, v->name, v->line, "8-bit bytes and no -f: "
+                  "text is labelled unknown-8bit and such display names are "
+                  "left out; -f CODEPAGE would name the code page");
+  v->c->warned_8bit = 1;
+}
+
+/* A field body of text, plain and folded where it can be; RFC 2047
+   encoded words where it holds 8-bit bytes or controls, looks like an
+   encoded word itself, or has a word too long to fold.  The text is
+   [FROM, TO) of the input (converted with -f) or, IN NULL, the memory at
+   MEM (a name from the file system: UTF-8 when it is).  */
+static void
+write_text (struct conv *v, struct field *h, struct input *in, uint64_t from,
+            uint64_t to, const char *mem)
+{
+  struct measure m = { 0 };
+  if (in)
+    feed_range (in, from, to, measure_feed, &m);
+  else
+    measure_feed (&m, mem, (size_t) (to - from));
+  if (!m.eight && !m.ctl && !m.eq && m.longest <= 900)
+    {
+      struct tokens t = { .h = h, .first = 1 };
+      if (in)
+        feed_range (in, from, to, tokens_feed, &t);
+      else
+        tokens_feed (&t, mem, (size_t) (to - from));
+      tokens_flush (&t);
+      return;
+    }
+  struct ewords e;
+  uint64_t len, bad;
+  if (!m.eight)
+    ewords_init (&e, h, "us-ascii");
+  else if (in && v->c->text
+           && charset_convert (v->c->text, in, from, to, NULL, NULL, &len,
+                               &bad) == 0)
+    {
+      ewords_init (&e, h, "utf-8");
+      charset_convert (v->c->text, in, from, to, ewords_feed, &e, &len, &bad);
+      ewords_finish (&e);
+      return;
+    }
+  else
+    ewords_init (&e, h, !in && is_utf8 ((const unsigned char *) mem,
+                                        (size_t) (to - from))
+                 ? "utf-8" : "unknown-8bit");
+  if (in)
+    feed_range (in, from, to, ewords_feed, &e);
+  else
+    ewords_feed (&e, mem, (size_t) (to - from));
+  ewords_finish (&e);
+}
+
+static void
+text_field (struct conv *v, const char *name, uint64_t from, uint64_t to)
+{
+  struct field h;
+  field_start (&h, v->out, name);
+  write_text (v, &h, &v->in, from, to, NULL);
+  field_end (&h);
+}
+
+static void
+string_field (struct conv *v, const char *name, const char *s)
+{
+  struct field h;
+  field_start (&h, v->out, name);
+  write_text (v, &h, NULL, 0, strlen (s), s);
+  field_end (&h);
+}
+
+/* One header line of the export: "Name: value", the name's bytes at
+   [off, off + name_len) and the value at [value, end); name_len 0 when the
+   line is not of that form.  */
+struct hline
+{
+  uint64_t off, end, next, value;
+  size_t name_len;
+  char name[64];
+};
+
+static int
+header_line (struct conv *v, uint64_t off, struct hline *h)
+{
+  struct line ln;
+  if (off >= v->f.contents_off || !line_get (&v->in, off, &ln))
+    return 0;
+  h->off = off;
+  h->end = ln.end;
+  h->next = ln.next;
+  h->name_len = 0;
+  size_t n = read_bytes (&v->in, ln.off, ln.end, h->name, sizeof h->name);
+  for (size_t i = 0; i < n; i++)
+    {
+      unsigned char b = (unsigned char) h->name[i];
+      if (b == ':' && i > 0)
+        {
+          h->name_len = i;
+          h->name[i] = 0;
+          uint64_t p = ln.off + i + 1;
+          while (p < ln.end && input_byte (&v->in, p) == ' ')
+            p++;
+          h->value = p;
+          break;
+        }
+      /* RFC 5322 ftext, less the space that cc:Mail never puts there.  */
+      if (b <= ' ' || b >= 0x7f)
+        break;
+    }
+  return 1;
+}
+
+/* Header names are not case-sensitive (RFC 5322), nor cc:Mail's words.  */
+static int
+same_word (const char *a, const char *b)
+{
+  return !strcasecmp (a, b);
+}
+
+/* The value of the first header line named NAME into BUF (N bytes, one
+   kept for a NUL), its trailing spaces dropped: 1, or 0 when there is
+   none, -1 when it is longer.  */
+static int
+first_value (struct conv *v, const char *name, char *buf, size_t n)
+{
+  struct hline h;
+  for (uint64_t off = v->f.mslot.next; header_line (v, off, &h); off = h.next)
+    if (h.name_len && same_word (h.name, name))
+      {
+        if (h.end - h.value >= n)
+          return -1;
+        size_t k = read_bytes (&v->in, h.value, h.end, buf, n - 1);
+        while (k && buf[k - 1] == ' ')
+          k--;
+        buf[k] = 0;
+        return 1;
+      }
+  return 0;
+}
+
+/* A display name: atoms as they are, a quoted-string when it holds
+   specials, encoded words when it is not ASCII or is long.  */
+static void
+display_name (struct conv *v, struct field *h, const char *p, size_t n)
+{
+  int plain = n <= 200, atoms = 1;
+  for (size_t i = 0; i < n; i++)
+    {
+      unsigned char b = (unsigned char) p[i];
+      plain &= b >= 0x20 && b < 0x7f;
+      atoms &= b == ' ' || mime_atext (b);
+    }
+  if (!plain && !is_utf8 ((const unsigned char *) p, n))
+    {
+      /* Of unknown code page: no reader can show it, and an encoded word
+         in unknown-8bit is a defect in a phrase.  The name stays in the
+         X-ccMail- copy.  */
+      warn_8bit (v);
+      return;
+    }
+  if (!plain)
+    write_text (v, h, NULL, 0, n, p);
+  else if (atoms)
+    {
+      struct tokens t = { .h = h, .first = 1 };
+      tokens_feed (&t, p, n);
+      tokens_flush (&t);
+    }
+  else
+    {
+      char q[2 * 200 + 3];
+      field_word (h, " ", 1, q, mime_quote (p, n, q));
+    }
+}
+
+/* The address on the header line H: its value in UTF-8 with -f (else as
+   it stands) into BUF, the address into A.  -1 when there is none.  */
+static int
+address_of (struct conv *v, const struct hline *h, char *buf, size_t n,
+            struct address *a)
+{
+  if (h->end - h->value > ADDRESS_MAX)
+    return -1;
+  size_t k = read_bytes (&v->in, h->value, h->end, buf, ADDRESS_MAX);
+  struct text_buf t = { buf, n, 0 };
+  uint64_t len, bad;
+  if (v->c->text
+      && charset_convert (v->c->text, &v->in, h->value, h->end, NULL, NULL,
+                          &len, &bad) == 0
+      && len <= ADDRESS_MAX)
+    {
+      charset_convert (v->c->text, &v->in, h->value, h->end, charset_to_buf,
+                       &t, &len, &bad);
+      k = t.n;
+    }
+  return address_convert (buf, k, v->c->map, v->c->domain, a);
+}
+
+/* All lines named NAME as one address field, one address each.  */
+static void
+address_field (struct conv *v, const char *name)
+{
+  struct field h;
+  struct hline hl;
+  struct address a;
+  char buf[ADDRESS_MAX];
+  int count = 0;
+  for (uint64_t off = v->f.mslot.next; header_line (v, off, &hl);
+       off = hl.next)
+    {
+      if (!hl.name_len || !same_word (hl.name, name)
+          || address_of (v, &hl, buf, sizeof buf, &a) < 0)
+        continue;
+      if (count++)
+        field_word (&h, "", 0, ",", 1);
+      else
+        field_start (&h, v->out, name);
+      if (a.name_len)
+        display_name (v, &h, buf + a.name_off, a.name_len);
+      char angle[sizeof a.spec + 2];
+      int k = snprintf (angle, sizeof angle, "<%s>", a.spec);
+      field_word (&h, " ", 1, angle, (size_t) k);
+    }
+  if (count)
+    field_end (&h);
+}
+
+/* The message's date from its first Date: line, placed in the time zone.
+   Returns -1, and says so, when it has none that parses and exists.  */
+static int
+message_date (struct conv *v, struct cdate *d)
+{
+  char buf[64];
+  int found = first_value (v, "Date", buf, sizeof buf);
+  if (found == 0)
+    return -1;
+  if (found < 0)
+    {
+      report_finding (v->c->s->quiet, v->name, v->line, v->number, NULL,
+                      "date line too long to be a date; no Date field");
+      return -1;
+    }
+  size_t n = strlen (buf);
+  const char *why = NULL;
+  if (date_parse (buf, n, v->c->order, d) < 0)
+    why = "does not parse or does not exist";
+  else if (date_place (d, v->c->zone) < 0)
+    why = "does not exist in the time zone";
+  if (!why)
+    return 0;
+  report_finding (v->c->s->quiet, v->name, v->line, v->number, NULL,
+                  "date '%s' %s; no Date field", buf, why);
+  return -1;
+}
+
+static void
+priority_fields (struct conv *v)
+{
+  char buf[16];
+  if (first_value (v, "Priority", buf, sizeof buf) <= 0)
+    return;
+  if (same_word (buf, "high") || same_word (buf, "urgent"))
+    put (v, "Importance: high\nX-Priority: 1\n");
+  else if (same_word (buf, "low"))
+    put (v, "Importance: low\nX-Priority: 5\n");
+}
+
+/* X-ccMail-NAME: a copy of every header line of the export.  */
+static void
+copy_fields (struct conv *v)
+{
+  struct hline h;
+  for (uint64_t off = v->f.mslot.next; header_line (v, off, &h); off = h.next)
+    {
+      char name[96];
+      if (h.end == h.off)
+        continue;               /* a blank line holds nothing to keep */
+      snprintf (name, sizeof name, "X-ccMail-%s",
+                h.name_len ? h.name : "Header");
+      text_field (v, name, h.name_len ? h.value : h.off, h.end);
+    }
+}
+
+/* One item of the framed message.  */
+struct item
+{
+  const struct fitem *it;
+  size_t k;                    /* 1-based */
+  char word[16];               /* "Text", "File", "Fax" ... */
+  uint64_t title, title_end;   /* after "item:" and spaces */
+  int text;
+};
+
+static void
+item_get (struct conv *v, size_t k, struct item *t)
+{
+  t->it = &v->f.items[k];
+  t->k = k + 1;
+  struct line ln;
+  line_get (&v->in, t->it->off, &ln);
+  char buf[64];
+  size_t n = read_bytes (&v->in, ln.off, ln.end, buf, sizeof buf - 1);
+  buf[n] = 0;
+  char *sp = strstr (buf, " item:");
+  size_t w = sp ? (size_t) (sp - buf) : 0;
+  if (w >= sizeof t->word)
+    w = sizeof t->word - 1;
+  memcpy (t->word, buf, w);
+  t->word[w] = 0;
+  t->title = ln.off + (sp ? (uint64_t) (sp - buf) + 6 : ln.end - ln.off);
+  while (t->title < ln.end && input_byte (&v->in, t->title) == ' ')
+    t->title++;
+  t->title_end = ln.end;
+  while (t->title_end > t->title
+         && input_byte (&v->in, t->title_end - 1) == ' ')
+    t->title_end--;
+  t->text = !strcmp (t->word, "Text");
+}
+
+/* Text on its way out: CR LF becomes LF; a lone CR stays.  */
+struct eol
+{
+  struct sink out;
+  int cr;
+};
+
+static void
+eol_feed (void *ctx, const char *p, size_t n)
+{
+  struct eol *e = ctx;
+  size_t from = 0;
+  for (size_t i = 0; i < n; i++)
+    {
+      if (e->cr)
+        {
+          e->cr = 0;
+          if (p[i] != '\n')
+            e->out.write (e->out.ctx, "\r", 1);
+        }
+      if (p[i] == '\r')
+        {
+          e->out.write (e->out.ctx, p + from, i - from);
+          from = i + 1;
+          e->cr = 1;
+        }
+    }
+  e->out.write (e->out.ctx, p + from, n - from);
+}
+
+static void
+eol_finish (struct eol *e)
+{
+  if (e->cr)
+    e->out.write (e->out.ctx, "\r", 1);
+  e->cr = 0;
+}
+
+/* What text holds, to choose its transfer encoding.  */
+struct tmeasure
+{
+  int eight, ctl, eq_under;
+  uint64_t line, longest;
+  int prev;
+};
+
+static void
+tmeasure_feed (void *ctx, const char *p, size_t n)
+{
+  struct tmeasure *m = ctx;
+  for (size_t i = 0; i < n; i++)
+    {
+      unsigned char b = (unsigned char) p[i];
+      m->eight |= b >= 0x80;
+      m->ctl |= b == 0 || b == '\r';
+      m->eq_under |= m->prev == '=' && b == '_';
+      m->line = b == '\n' ? 0 : m->line + 1;
+      if (m->line > m->longest)
+        m->longest = m->line;
+      m->prev = b;
+    }
+}
+
+/* Pass the item's text, line ends changed, to OUT: converted when CONV.  */
+static void
+text_pass (struct conv *v, const struct fitem *it, int conv, struct sink out)
+{
+  struct eol e = { out, 0 };
+  uint64_t from = it->slot.next, to = from + it->data_len, len, bad;
+  if (conv)
+    charset_convert (v->c->text, &v->in, from, to, eol_feed, &e, &len, &bad);
+  else
+    feed_range (&v->in, from, to, eol_feed, &e);
+  eol_finish (&e);
+}
+
+/* How a text item is written: converted or not, 7bit or
+   quoted-printable.  */
+struct text_way
+{
+  int conv, seven;
+};
+
+/* A text item's part header fields.  */
+static void
+text_fields (struct conv *v, const struct item *t, int multipart,
+             struct text_way *w)
+{
+  const struct fitem *it = t->it;
+  uint64_t from = it->slot.next, to = from + it->data_len, len, bad;
+  w->conv = 0;
+  if (v->c->text)
+    {
+      w->conv = charset_convert (v->c->text, &v->in, from, to, NULL, NULL,
+                                 &len, &bad) == 0;
+      if (!w->conv)
+        report_finding (v->c->s->quiet, v->name, v->line, v->number, NULL,
+                        "item %zu: byte offset %" PRIu64 " is not a "
+                        "character of %s; kept unconverted as unknown-8bit",
+                        t->k, bad, v->c->from_code);
+    }
+  struct tmeasure m = { 0 };
+  text_pass (v, it, w->conv, (struct sink) { tmeasure_feed, &m });
+  const char *charset = w->conv ? "utf-8" : m.eight ? "unknown-8bit"
+                        : "us-ascii";
+  if (m.eight && !v->c->text)
+    warn_8bit (v);
+  w->seven = !m.eight && !m.ctl && !m.eq_under && m.longest <= 998;
+  put (v, "Content-Type: text/plain; charset=");
+  put (v, charset);
+  put (v, w->seven ? "\nContent-Transfer-Encoding: 7bit\n"
+       : "\nContent-Transfer-Encoding: quoted-printable\n");
+  if (multipart)
+    put (v, "Content-Disposition: inline\n");
+  if (t->title < t->title_end)
+    text_field (v, "Content-Description", t->title, t->title_end);
+}
+
+static void
+text_body (struct conv *v, const struct item *t, const struct text_way *w)
+{
+  if (w->seven)
+    {
+      text_pass (v, t->it, w->conv, v->out);
+      return;
+    }
+  struct qp q;
+  qp_init (&q, v->out);
+  text_pass (v, t->it, w->conv, (struct sink) { qp_feed, &q });
+  qp_finish (&q);
+}
+
+/* The name and date of a file item, "NAME DATE TIME": the date taken off
+   the right end when it parses (KB Q166610).  */
+static size_t
+file_name (struct conv *v, const struct item *t, char *buf, size_t n,
+           struct cdate *d, int *dated)
+{
+  size_t len = read_bytes (&v->in, t->title, t->title_end, buf, n);
+  *dated = 0;
+  int spaces = 0;
+  for (size_t i = len; i > 0 && spaces < 3; i--)
+    if (buf[i - 1] == ' ' && (i == len || buf[i] != ' '))
+      {
+        spaces++;
+        if (spaces >= 2 && date_parse (buf + i, len - i, v->c->order, d) == 0
+            && date_place (d, v->c->zone) == 0)
+          {
+            size_t k = i;
+            while (k > 0 && buf[k - 1] == ' ')
+              k--;
+            if (k > 0)
+              {
+                *dated = 1;
+                return k;
+              }
+          }
+      }
+  return len;
+}
+
+/* filename="NAME" when it is short plain ASCII, else RFC 2231.  Returns 1
+   when the name lost bytes on the way.  */
+static int
+filename_param (struct conv *v, struct field *h, const struct item *t,
+                const char *name, size_t n)
+{
+  int plain = n <= 60;
+  for (size_t i = 0; i < n; i++)
+    plain &= name[i] >= 0x20 && name[i] < 0x7f;
+  if (plain)
+    {
+      char q[2 * 60 + 16];
+      memcpy (q, "filename=", 9);
+      size_t k = 9 + mime_quote (name, n, q + 9);
+      field_word (h, "", 0, ";", 1);
+      field_word (h, " ", 1, q, k);
+      return 0;
+    }
+  char conv[4096];
+  struct text_buf tb = { conv, sizeof conv, 0 };
+  uint64_t len, bad;
+  if (v->c->text && n < 1024
+      && charset_convert (v->c->text, &v->in, t->title, t->title + n,
+                          charset_to_buf, &tb, &len, &bad) == 0
+      && len <= sizeof conv)
+    {
+      mime_param_2231 (h, "filename", "utf-8", (unsigned char *) conv, tb.n);
+      return 0;
+    }
+  /* A file name in a code page nobody named cannot be decoded by the
+     reader (unknown-8bit is no charset to it): its 8-bit bytes become '_'
+     and the title as it stands goes in Content-Description.  */
+  int eight = 0;
+  for (size_t i = 0; i < n && i < sizeof conv; i++)
+    {
+      eight |= (unsigned char) name[i] >= 0x80;
+      conv[i] = (unsigned char) name[i] >= 0x80 ? '_' : name[i];
+    }
+  mime_param_2231 (h, "filename", "us-ascii", (unsigned char *) conv,
+                   n < sizeof conv ? n : sizeof conv);
+  if (eight)
+    warn_8bit (v);
+  return eight;
+}
+
+static void
+b64_sink (void *ctx, const char *p, size_t n)
+{
+  b64_feed (ctx, p, n);
+}
+
+/* An attachment's name into BUF (N bytes): its title, a File item's less
+   its date (into D, *DATED), else fax-K or item-K (*GIVEN set).  Returns
+   its length.  */
+static size_t
+attachment_name (struct conv *v, const struct item *t, char *buf, size_t n,
+                 struct cdate *d, int *dated, int *given)
+{
+  size_t len;
+  *dated = 0;
+  if (!strcmp (t->word, "File"))
+    len = file_name (v, t, buf, n, d, dated);
+  else
+    len = read_bytes (&v->in, t->title, t->title_end, buf, n);
+  *given = len == 0;
+  if (*given)
+    len = (size_t) snprintf (buf, n, "%s-%zu",
+                             !strcmp (t->word, "Fax") ? "fax" : "item", t->k);
+  return len;
+}
+
+/* A file, fax or other item as an attachment.  */
+static void
+attachment_part (struct conv *v, const struct item *t)
+{
+  char name[1024];
+  struct cdate d;
+  int dated, given;
+  size_t n = attachment_name (v, t, name, sizeof name, &d, &dated, &given);
+  put (v, "Content-Type: ");
+  put (v, mime_type_for (name, n));
+  put (v, "\nContent-Transfer-Encoding: base64\n");
+  struct field h;
+  field_start (&h, v->out, "Content-Disposition");
+  field_word (&h, " ", 1, "attachment", 10);
+  int lossy = filename_param (v, &h, t, name, n);
+  if (dated)
+    {
+      char date[80] = "modification-date=\"";
+      date_rfc5322 (&d, date + 19, sizeof date - 20);
+      strcat (date, "\"");
+      field_word (&h, "", 0, ";", 1);
+      field_word (&h, " ", 1, date, strlen (date));
+    }
+  field_end (&h);
+  if (lossy)
+    text_field (v, "Content-Description", t->title, t->title_end);
+  put (v, "\n");
+  struct b64 b;
+  b64_init (&b, (struct sink) { mbox_write_plain, &v->mb });
+  feed_range (&v->in, t->it->slot.next, t->it->slot.next + t->it->data_len,
+              b64_sink, &b);
+  b64_finish (&b);
+}
+
+static void
+delimiter (struct conv *v, int first)
+{
+  put (v, first ? "--" : "\n--");
+  put (v, v->boundary);
+  put (v, "\n");
+}
+
+static void
+close_delimiter (struct conv *v)
+{
+  put (v, "\n--");
+  put (v, v->boundary);
+  put (v, "--\n");
+}
+
+static void
+message_id_field (struct conv *v)
+{
+  put (v, "Message-ID: <");
+  put (v, v->hash);
+  put (v, "@ccfix.invalid>\nMIME-Version: 1.0\n");
+}
+
+static void
+source_field (struct conv *v, uint64_t off, uint64_t number)
+{
+  char src[4096];
+  if (number)
+    snprintf (src, sizeof src, "%s; offset %" PRIu64 "; message %" PRIu64,
+              v->name, off, number);
+  else
+    snprintf (src, sizeof src, "%s; offset %" PRIu64, v->name, off);
+  string_field (v, "X-ccMail-Account", v->account);
+  string_field (v, "X-ccMail-Source", src);
+}
+
+/* The framed message at F, its own bytes ending at END.  */
+static void
+convert_framed (struct conv *v, uint64_t end)
+{
+  const struct frame *f = &v->f;
+  message_hash (v, f->off, end);
+  struct address a;
+  char buf[ADDRESS_MAX];
+  const char *sender = NULL;
+  struct hline hl;
+  for (uint64_t off = f->mslot.next; header_line (v, off, &hl); off = hl.next)
+    if (hl.name_len && same_word (hl.name, "From"))
+      {
+        if (address_of (v, &hl, buf, sizeof buf, &a) == 0)
+          sender = a.spec;
+        break;
+      }
+  struct cdate d;
+  int has_date = message_date (v, &d) == 0;
+  char date[64] = "Thu Jan  1 00:00:00 1970";
+  if (has_date)
+    date_asctime_utc (&d, date, sizeof date);
+  v->output = v->mb.out->bytes;
+  mbox_begin (&v->mb, sender, date);
+
+  address_field (v, "From");
+  address_field (v, "To");
+  address_field (v, "Cc");
+  address_field (v, "Bcc");
+  for (uint64_t off = f->mslot.next; header_line (v, off, &hl); off = hl.next)
+    if (hl.name_len && same_word (hl.name, "Subject"))
+      {
+        text_field (v, "Subject", hl.value, hl.end);
+        break;
+      }
+  if (has_date)
+    {
+      date_rfc5322 (&d, date, sizeof date);
+      put (v, "Date: ");
+      put (v, date);
+      put (v, "\n");
+    }
+  message_id_field (v);
+
+  size_t nitems = f->nitems;
+  struct item t;
+  struct text_way w;
+  int single = nitems == 0 || (nitems == 1 && (item_get (v, 0, &t), t.text));
+  if (nitems == 0)
+    put (v, "Content-Type: text/plain; charset=us-ascii\n"
+         "Content-Transfer-Encoding: 7bit\n");
+  else if (single)
+    text_fields (v, &t, 0, &w);
+  else
+    {
+      put (v, "Content-Type: multipart/mixed; boundary=\"");
+      put (v, v->boundary);
+      put (v, "\"\n");
+    }
+  priority_fields (v);
+  source_field (v, f->off, v->number);
+  copy_fields (v);
+  put (v, "\n");
+  if (single && nitems)
+    text_body (v, &t, &w);
+  for (size_t k = 0; !single && k < nitems; k++)
+    {
+      item_get (v, k, &t);
+      delimiter (v, k == 0);
+      if (t.text)
+        {
+          text_fields (v, &t, 1, &w);
+          put (v, "\n");
+          text_body (v, &t, &w);
+        }
+      else
+        attachment_part (v, &t);
+    }
+  if (!single)
+    close_delimiter (v);
+  mbox_end (&v->mb);
+}
+
+/* Bytes [FROM, TO) that cannot be read as a message, kept as one: a short
+   text that says WHY, and the bytes attached unchanged.  NUMBER is the
+   message they were (0: a preamble or stray bytes).  */
+static void
+convert_unreadable (struct conv *v, uint64_t from, uint64_t to,
+                    const char *why, uint64_t number)
+{
+  message_hash (v, from, to);
+  v->unreadable++;
+  v->output = v->mb.out->bytes;
+  mbox_begin (&v->mb, "ccfix@ccfix.invalid", "Thu Jan  1 00:00:00 1970");
+  put (v, "From: ccfix <ccfix@ccfix.invalid>\n");
+  char subject[4096];
+  snprintf (subject, sizeof subject, "[ccfix] unreadable part of %s at "
+            "offset %" PRIu64, v->account, from);
+  string_field (v, "Subject", subject);
+  message_id_field (v);
+  put (v, "Content-Type: multipart/mixed; boundary=\"");
+  put (v, v->boundary);
+  put (v, "\"\n");
+  source_field (v, from, number);
+  put (v, "\n");
+  delimiter (v, 1);
+  put (v, "Content-Type: text/plain; charset=us-ascii\n"
+       "Content-Transfer-Encoding: 7bit\n\n"
+       "ccfix could not read these bytes of the export as a message: ");
+  put (v, why);
+  put (v, ".\nThey are attached unchanged.\n");
+  delimiter (v, 0);
+  char name[64];
+  snprintf (name, sizeof name, "unreadable-%" PRIu64 ".ccmail",
+            v->unreadable);
+  put (v, "Content-Type: application/octet-stream\n"
+       "Content-Transfer-Encoding: base64\n"
+       "Content-Disposition: attachment; filename=\"");
+  put (v, name);
+  put (v, "\"\n\n");
+  struct b64 b;
+  b64_init (&b, (struct sink) { mbox_write_plain, &v->mb });
+  feed_range (&v->in, from, to, b64_sink, &b);
+  b64_finish (&b);
+  close_delimiter (v);
+  mbox_end (&v->mb);
+}
+
+static struct item_note *
+new_note (struct conv *v)
+{
+  if (v->nnotes == v->notes_cap)
+    {
+      size_t cap = v->notes_cap ? 2 * v->notes_cap : 8;
+      struct item_note *p = realloc (v->notes, cap * sizeof *p);
+      if (!p)
+        return NULL;
+      v->notes = p;
+      v->notes_cap = cap;
+    }
+  struct item_note *n = &v->notes[v->nnotes++];
+  memset (n, 0, sizeof *n);
+  return n;
+}
+
+/* The items of the framed message as the report shows them, named as
+   their parts are.  -1 when out of memory.  */
+static int
+note_items (struct conv *v)
+{
+  static const char *const kinds[] = { "text", "file", "fax" };
+  for (size_t k = 0; k < v->f.nitems; k++)
+    {
+      struct item t;
+      struct item_note *n = new_note (v);
+      if (!n)
+        return -1;
+      item_get (v, k, &t);
+      n->kind = "other";
+      for (size_t i = 0; i < 3; i++)
+        if (same_word (t.word, kinds[i]))
+          n->kind = kinds[i];
+      n->name_off = t.title;
+      n->name_end = t.title_end;
+      if (!t.text)
+        {
+          char name[1024];
+          struct cdate d;
+          int dated, given;
+          size_t len = attachment_name (v, &t, name, sizeof name, &d, &dated,
+                                        &given);
+          n->name_end = t.title + len;
+          if (given)
+            {
+              snprintf (n->given, sizeof n->given, "%.*s", (int) len, name);
+              n->name = n->given;
+            }
+        }
+      n->bytes = t.it->data_len;
+      sha256_hex ("", 0, &v->in, t.it->slot.next,
+                  t.it->slot.next + t.it->data_len, SHA256_DIGEST_SIZE,
+                  n->sha256);
+    }
+  return 0;
+}
+
+/* Tell the report about the message at OFF; REASON when it was kept as
+   an unreadable part [OFF, END).  -1 when out of memory.  */
+static int
+report_message (struct conv *v, uint64_t off, uint64_t end,
+                const char *reason)
+{
+  v->nnotes = 0;
+  if (reason)
+    {
+      struct item_note *n = new_note (v);
+      if (!n)
+        return -1;
+      n->kind = "unreadable";
+      snprintf (n->given, sizeof n->given, "unreadable-%" PRIu64 ".ccmail",
+                v->unreadable);
+      n->name = n->given;
+      n->bytes = end - off;
+      sha256_hex ("", 0, &v->in, off, end, SHA256_DIGEST_SIZE, n->sha256);
+    }
+  else if (note_items (v) < 0)
+    return -1;
+  struct convert_note cn = { v->hash, v->output, v->notes, v->nnotes };
+  struct message_note note = { v->name, &v->in, v->number, off, v->line,
+                               &v->f, reason, NULL, 0, STYLE_LEAD_SPACES,
+                               &cn };
+  v->c->s->on_message (v->c->s->on_message_ctx, &note);
+  return 0;
+}
+
+/* OFF, or short of a final 0x1A end mark when OFF is the end of the
+   stream: asking for the stream's end elsewhere would read it all.  */
+static uint64_t
+clip_end (struct input *in, uint64_t off)
+{
+  if (!input_at_end (in, off))
+    return off;
+  uint64_t end = stream_end (in);
+  return off < end ? off : end;
+}
+
+/* Frame and write the message at OFF.  Returns 1 when it could not be framed, -1 when out of memory.  */
+static int
+convert_message (struct conv *v, uint64_t off)
+{
+  if (frame_message (&v->in, off, v->st->rule, &v->f) < 0)
+    return -1;
+  v->st->messages++;
+  struct frame *f = &v->f;
+  if (f->status != FRAMED)
+    {
+      char buf[128];
+      const char *why = reason_text (f, buf, sizeof buf);
+      v->st->passed++;
+      report_finding (v->c->s->quiet, v->name, v->line, v->number, NULL,
+                      "%s; kept as an unreadable part", why);
+      convert_unreadable (v, off, f->end, why, v->number);
+      if (v->c->s->on_message && report_message (v, off, f->end, why) < 0)
+        return -1;
+      return 1;
+    }
+  convert_framed (v, f->end);
+  if (v->c->s->on_message && report_message (v, off, f->end, NULL) < 0)
+    return -1;
+  return 0;
+}
+
+/* Stray bytes from OFF (FORMAT.md): kept as an unreadable part.  Returns
+   where they end.  */
+static uint64_t
+convert_stray (struct conv *v, uint64_t off)
+{
+  uint64_t end = stray_end (&v->in, off);
+  char why[96];
+  snprintf (why, sizeof why, "stray bytes after message %" PRIu64,
+            v->number);
+  report_warning (v->c->s->quiet, v->name, v->line, "%" PRIu64 " stray "
+                  "byte%s after message %" PRIu64 " kept as an unreadable "
+                  "part", end - off, end - off == 1 ? "" : "s", v->number);
+  convert_unreadable (v, off, end, why, 0);
+  v->line += count_lf (&v->in, off, end);
+  return end;
+}
+
+int
+convert_stream (int fd, const char *name, const char *account,
+                struct output *out, struct convert_settings *c,
+                struct stats *st)
+{
+  struct conv v = { .c = c, .st = st, .name = name,
+                    .account = account ? account : name };
+  memset (st, 0, sizeof *st);
+  uint64_t out_start = out->bytes;
+  if (input_open (&v.in, fd, name, c->s->mem_cap) < 0)
+    {
+      report_error (name, errno);
+      return EXIT_TROUBLE;
+    }
+  mbox_init (&v.mb, out);
+  v.out = (struct sink) { mbox_write, &v.mb };
+  int status = EXIT_REPAIRED, nomem = 0;
+  uint64_t first = next_message_line (&v.in, 0);
+  if (learn_stream (&v.in, first, c->s, &v.f, st) < 0)
+    nomem = 1;
+  v.line = 1 + count_lf (&v.in, 0, first);
+  if (first > 0 && !nomem)
+    {
+      st->preamble_lines = v.line - 1
+                           + (input_byte (&v.in, first - 1) != '\n');
+      const char *why = more_messages (&v.in, first)
+                        ? "lines before the first Message: line"
+                        : "no Message: line";
+      report_warning (c->s->quiet, name, 1, "%" PRIu64 " lines %s kept as "
+                      "an unreadable part", st->preamble_lines,
+                      more_messages (&v.in, first)
+                      ? "before the first Message: line"
+                      : "and no Message: line");
+      convert_unreadable (&v, 0, clip_end (&v.in, first), why, 0);
+    }
+  uint64_t off = first;
+  while (!nomem && !out->err && more_messages (&v.in, off))
+    {
+      if (!message_starts (&v.in, off))
+        {
+          off = convert_stray (&v, off);
+          continue;
+        }
+      v.number++;
+      int m = convert_message (&v, off);
+      if (m < 0)
+        nomem = 1;
+      else if (m > 0)
+        status = EXIT_UNREPAIRED;
+      v.line += count_lf (&v.in, off, v.f.end);
+      off = v.f.end;
+      input_release (&v.in, output_needs (out, &v.in, off));
+    }
+  output_flush (out);
+  st->bytes_in = input_size (&v.in);
+  st->bytes_out = out->bytes - out_start;
+  if (nomem)
+    {
+      report_error (name, ENOMEM);
+      status = EXIT_TROUBLE;
+    }
+  else if (v.in.err)
+    {
+      char what[512];
+      snprintf (what, sizeof what, "%s: %s", name, v.in.err_what);
+      report_error (what, v.in.err);
+      status = EXIT_TROUBLE;
+    }
+  frame_free (&v.f);
+  free (v.notes);
+  input_close (&v.in);
+  return status;
+}

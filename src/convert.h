@@ -1,0 +1,57 @@
+/* Converting one input: each framed message written as RFC 5322 + MIME
+   into an mbox, what cannot be framed kept as a message of its own
+   (CONVERT.md).  Framing is repair's: the same learned rule, the same
+   frame of every message.  */
+#ifndef CCFIX_CONVERT_H
+#define CCFIX_CONVERT_H
+
+#include <stdint.h>
+#include "address.h"
+#include "charset.h"
+#include "date.h"
+#include "output.h"
+#include "repair.h"
+
+/* One item of a converted message, for the report: its data as it stands
+   in the export, so that an auditor can check each attachment.  */
+struct item_note
+{
+  const char *kind;            /* "text", "file", "fax" ... */
+  uint64_t name_off, name_end; /* the name on the input, when not NAME */
+  const char *name;            /* a name ccfix gave it, or NULL */
+  char given[32];              /* its storage */
+  uint64_t bytes;
+  char sha256[65];
+};
+
+/* What --convert wrote for a message (struct message_note's conv).  */
+struct convert_note
+{
+  const char *hash;            /* the Message-ID is <HASH@ccfix.invalid> */
+  uint64_t output;             /* the offset of its From line */
+  const struct item_note *items;
+  size_t nitems;
+};
+
+struct convert_settings
+{
+  const struct settings *s;    /* framing, look-ahead, -q, on_message */
+  struct charset *text;        /* -f: text to UTF-8; NULL without */
+  const char *from_code;       /* its source code page, for findings */
+  const struct addrmap *map;   /* --address-map, or NULL */
+  const char *domain;          /* of made-up addresses */
+  enum date_order order;
+  const char *zone;            /* --timezone, or NULL */
+  int warned_8bit;             /* "-f would name it" said once a run */
+};
+
+void convert_settings_default (struct convert_settings *c,
+                               const struct settings *s);
+
+/* Convert the stream read from FD (named NAME, holding ACCOUNT's mail)
+   onto OUT as mboxrd.  Returns the exit status it deserves; fills ST.  */
+int convert_stream (int fd, const char *name, const char *account,
+                    struct output *out, struct convert_settings *c,
+                    struct stats *st);
+
+#endif

@@ -1,0 +1,394 @@
+/* MIME writing.  */
+#include <config.h>
+#include "mime.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* RFC 5322 recommends lines of at most 78 characters.  */
+enum { FOLD_AT = 78 };
+
+static const char b64_alphabet[] =
+  "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+static void
+put (struct sink out, const char *p, size_t n)
+{
+  out.write (out.ctx, p, n);
+}
+
+void
+field_start (struct field *h, struct sink out, const char *name)
+{
+  h->out = out;
+  put (out, name, strlen (name));
+  put (out, ":", 1);
+  h->col = strlen (name) + 1;
+}
+
+void
+field_word (struct field *h, const char *ws, size_t wsn, const char *p,
+            size_t n)
+{
+  if (wsn && h->col + wsn + n > FOLD_AT)
+    {
+      put (h->out, "\n", 1);
+      h->col = 0;
+    }
+  if (wsn)
+    put (h->out, ws, wsn);
+  put (h->out, p, n);
+  h->col += wsn + n;
+}
+
+void
+field_end (struct field *h)
+{
+  put (h->out, "\n", 1);
+}
+
+/* Base64 of N <= 3 bytes into 4 characters.  */
+static void
+b64_group (const unsigned char *p, size_t n, char *o)
+{
+  unsigned v = (unsigned) p[0] << 16 | (n > 1 ? (unsigned) p[1] << 8 : 0)
+               | (n > 2 ? p[2] : 0);
+  o[0] = b64_alphabet[v >> 18 & 63];
+  o[1] = b64_alphabet[v >> 12 & 63];
+  o[2] = n > 1 ? b64_alphabet[v >> 6 & 63] : '=';
+  o[3] = n > 2 ? b64_alphabet[v & 63] : '=';
+}
+
+void
+ewords_init (struct ewords *e, struct field *h, const char *charset)
+{
+  e->h = h;
+  e->charset = charset;
+  e->utf8 = !strcmp (charset, "utf-8");
+  /* "=?" CHARSET "?B?" ... "?=" in 75 characters, base64 in whole
+     groups.  */
+  size_t room = 75 - 7 - strlen (charset);
+  e->max = room / 4 * 3;
+  if (e->max > sizeof e->buf)
+    e->max = sizeof e->buf;
+  e->n = 0;
+}
+
+static void
+ewords_emit (struct ewords *e, size_t n)
+{
+  char word[80];
+  size_t k = (size_t) snprintf (word, sizeof word, "=?%s?B?", e->charset);
+  for (size_t i = 0; i < n; i += 3)
+    {
+      b64_group (e->buf + i, n - i < 3 ? n - i : 3, word + k);
+      k += 4;
+    }
+  memcpy (word + k, "?=", 2);
+  k += 2;
+  field_word (e->h, " ", 1, word, k);
+  memmove (e->buf, e->buf + n, e->n - n);
+  e->n -= n;
+}
+
+void
+ewords_feed (void *ctx, const char *p, size_t n)
+{
+  struct ewords *e = ctx;
+  for (size_t i = 0; i < n; i++)
+    {
+      e->buf[e->n++] = (unsigned char) p[i];
+      if (e->n < e->max)
+        continue;
+      /* A UTF-8 character must not be split across two words
+         (RFC 2047, 5): cut before the last character that started.  */
+      size_t cut = e->n;
+      if (e->utf8)
+        {
+          while (cut > 0 && (e->buf[cut - 1] & 0xC0) == 0x80)
+            cut--;
+          if (cut > 0 && e->buf[cut - 1] >= 0xC0)
+            cut--;
+          if (cut == 0)
+            cut = e->n;
+        }
+      ewords_emit (e, cut);
+    }
+}
+
+void
+ewords_finish (struct ewords *e)
+{
+  while (e->n)
+    ewords_emit (e, e->n);
+}
+
+int
+mime_atext (unsigned char b)
+{
+  return (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z')
+         || (b >= '0' && b <= '9') || (b && strchr ("!#$%&'*+-/=?^_`{|}~", b));
+}
+
+size_t
+mime_quote (const char *p, size_t n, char *buf)
+{
+  size_t k = 0;
+  buf[k++] = '"';
+  for (size_t i = 0; i < n; i++)
+    {
+      if (p[i] == '"' || p[i] == '\\')
+        buf[k++] = '\\';
+      buf[k++] = p[i];
+    }
+  buf[k++] = '"';
+  return k;
+}
+
+/* RFC 2231 attribute-char: what may stand unencoded.  */
+static int
+attr_char (unsigned char b)
+{
+  return (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z')
+         || (b >= '0' && b <= '9') || (b && strchr ("!#$&+-.^_`|~", b));
+}
+
+void
+mime_param_2231 (struct field *h, const char *name, const char *charset,
+                 const unsigned char *p, size_t n)
+{
+  char word[96];
+  size_t i = 0;
+  for (unsigned part = 0; i < n || part == 0; part++)
+    {
+      size_t k = (size_t) snprintf (word, sizeof word, "%s*%u*=%s%s", name,
+                                    part, part ? "" : charset,
+                                    part ? "" : "''");
+      /* Each piece on a line of its own after the "; ".  */
+      while (i < n && k + 3 < 60)
+        {
+          if (attr_char (p[i]))
+            word[k++] = (char) p[i];
+          else
+            k += (size_t) snprintf (word + k, 4, "%%%02X", p[i]);
+          i++;
+        }
+      field_word (h, "", 0, ";", 1);
+      field_word (h, " ", 1, word, k);
+    }
+}
+
+void
+b64_init (struct b64 *b, struct sink out)
+{
+  b->out = out;
+  b->npart = b->col = b->len = 0;
+}
+
+static void
+b64_flush (struct b64 *b)
+{
+  put (b->out, b->buf, b->len);
+  b->len = 0;
+}
+
+static void
+b64_put (struct b64 *b, const unsigned char *g, size_t n)
+{
+  if (b->len + 5 > sizeof b->buf)
+    b64_flush (b);
+  /* A line ends only when more follows: the part's last line is ended by
+     the delimiter after it.  */
+  if (b->col == 76)
+    {
+      b->buf[b->len++] = '\n';
+      b->col = 0;
+    }
+  b64_group (g, n, b->buf + b->len);
+  b->len += 4;
+  b->col += 4;
+}
+
+void
+b64_feed (void *ctx, const char *p, size_t n)
+{
+  struct b64 *b = ctx;
+  const unsigned char *u = (const unsigned char *) p;
+  size_t i = 0;
+  while (b->npart && b->npart < 3 && i < n)
+    b->part[b->npart++] = u[i++];
+  if (b->npart == 3)
+    {
+      b64_put (b, b->part, 3);
+      b->npart = 0;
+    }
+  /* Whole lines at a time while there are: most of an attachment, two
+     characters per lookup.  */
+  static char pairs[4096][2];
+  if (!pairs[0][0])
+    for (unsigned k = 0; k < 4096; k++)
+      {
+        pairs[k][0] = b64_alphabet[k >> 6];
+        pairs[k][1] = b64_alphabet[k & 63];
+      }
+  while ((b->col == 0 || b->col == 76) && n - i >= 57)
+    {
+      if (b->len + 77 > sizeof b->buf)
+        b64_flush (b);
+      char *o = b->buf + b->len;
+      if (b->col == 76)
+        *o++ = '\n';
+      for (int g = 0; g < 19; g++, i += 3, o += 4)
+        {
+          unsigned v = (unsigned) u[i] << 16 | (unsigned) u[i + 1] << 8
+                       | u[i + 2];
+          memcpy (o, pairs[v >> 12], 2);
+          memcpy (o + 2, pairs[v & 4095], 2);
+        }
+      b->len = (size_t) (o - b->buf);
+      b->col = 76;
+    }
+  for (; i + 3 <= n; i += 3)
+    b64_put (b, u + i, 3);
+  while (i < n)
+    b->part[b->npart++] = u[i++];
+}
+
+void
+b64_finish (struct b64 *b)
+{
+  if (b->npart)
+    b64_put (b, b->part, b->npart);
+  b64_flush (b);
+  b->npart = b->col = 0;
+}
+
+void
+qp_init (struct qp *q, struct sink out)
+{
+  q->out = out;
+  q->col = q->len = 0;
+  q->pending = -1;
+}
+
+/* One encoded or literal unit of W characters, after a soft line break
+   when it would not fit in 76 with the '=' of that break.  */
+static void
+qp_put (struct qp *q, const char *s, size_t w)
+{
+  if (q->len + w + 3 > sizeof q->buf)
+    {
+      put (q->out, q->buf, q->len);
+      q->len = 0;
+    }
+  if (q->col + w > 75)
+    {
+      memcpy (q->buf + q->len, "=\n", 2);
+      q->len += 2;
+      q->col = 0;
+    }
+  memcpy (q->buf + q->len, s, w);
+  q->len += w;
+  q->col += w;
+}
+
+static void
+qp_encoded (struct qp *q, unsigned char b)
+{
+  char s[4];
+  snprintf (s, sizeof s, "=%02X", b);
+  qp_put (q, s, 3);
+}
+
+void
+qp_feed (void *ctx, const char *p, size_t n)
+{
+  struct qp *q = ctx;
+  for (size_t i = 0; i < n; i++)
+    {
+      unsigned char b = (unsigned char) p[i];
+      if (q->pending >= 0)
+        {
+          /* White space is literal unless a line end follows it.  */
+          char ws = (char) q->pending;
+          q->pending = -1;
+          if (b == '\n')
+            qp_encoded (q, (unsigned char) ws);
+          else
+            qp_put (q, &ws, 1);
+        }
+      if (b == '\n')
+        {
+          /* A line end needs no room for a soft line break.  */
+          q->col = 0;
+          qp_put (q, "\n", 1);
+          q->col = 0;
+        }
+      else if (b == ' ' || b == '\t')
+        q->pending = b;
+      else if (b >= 33 && b <= 126 && b != '=')
+        qp_put (q, (const char *) &p[i], 1);
+      else
+        qp_encoded (q, b);
+    }
+}
+
+void
+qp_finish (struct qp *q)
+{
+  if (q->pending >= 0)
+    qp_encoded (q, (unsigned char) q->pending);
+  q->pending = -1;
+  put (q->out, q->buf, q->len);
+  q->len = q->col = 0;
+}
+
+/* The types of the files a cc:Mail user of the 1990s attached.  */
+static const struct
+{
+  const char *ext, *type;
+} types[] = {
+  { "bmp", "image/bmp" },
+  { "csv", "text/csv" },
+  { "doc", "application/msword" },
+  { "gif", "image/gif" },
+  { "htm", "text/html" },
+  { "html", "text/html" },
+  { "jpeg", "image/jpeg" },
+  { "jpg", "image/jpeg" },
+  { "pcx", "image/x-pcx" },
+  { "pdf", "application/pdf" },
+  { "png", "image/png" },
+  { "ppt", "application/vnd.ms-powerpoint" },
+  { "rtf", "application/rtf" },
+  { "tif", "image/tiff" },
+  { "tiff", "image/tiff" },
+  { "txt", "text/plain" },
+  { "wk1", "application/vnd.lotus-1-2-3" },
+  { "wk3", "application/vnd.lotus-1-2-3" },
+  { "wk4", "application/vnd.lotus-1-2-3" },
+  { "wpd", "application/vnd.wordperfect" },
+  { "xls", "application/vnd.ms-excel" },
+  { "zip", "application/zip" },
+};
+
+const char *
+mime_type_for (const char *name, size_t n)
+{
+  size_t dot = n;
+  while (dot > 0 && name[dot - 1] != '.')
+    dot--;
+  if (dot == 0 || n - dot > 4)
+    return "application/octet-stream";
+  char ext[5];
+  for (size_t i = dot; i < n; i++)
+    {
+      char c = name[i];
+      ext[i - dot] = c >= 'A' && c <= 'Z' ? (char) (c - 'A' + 'a') : c;
+    }
+  ext[n - dot] = 0;
+  for (size_t i = 0; i < sizeof types / sizeof *types; i++)
+    if (!strcmp (types[i].ext, ext))
+      return types[i].type;
+  return "application/octet-stream";
+}

@@ -1,0 +1,434 @@
+/* MIME writing and mboxrd quoting, on bytes in memory.  */
+#include <config.h>
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "mbox.h"
+#include "mime.h"
+
+/* A sink into a growing string.  */
+struct str
+{
+  char *p;
+  size_t n, cap;
+};
+
+static void
+str_write (void *ctx, const char *p, size_t n)
+{
+  struct str *s = ctx;
+  if (s->n + n + 1 > s->cap)
+    {
+      s->cap = 2 * (s->n + n + 1);
+      s->p = realloc (s->p, s->cap);
+      ck_assert_ptr_nonnull (s->p);
+    }
+  memcpy (s->p + s->n, p, n);
+  s->n += n;
+  s->p[s->n] = 0;
+}
+
+static struct sink
+to_str (struct str *s)
+{
+  memset (s, 0, sizeof *s);
+  str_write (s, "", 0);
+  return (struct sink) { str_write, s };
+}
+
+static int
+b64_value (char c)
+{
+  const char *a =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  const char *p = c ? strchr (a, c) : NULL;
+  return p ? (int) (p - a) : -1;
+}
+
+/* An independent decoder: line ends skipped, '=' ends it.  */
+static size_t
+b64_decode (const char *s, size_t n, unsigned char *out)
+{
+  unsigned v = 0;
+  int bits = 0;
+  size_t k = 0;
+  for (size_t i = 0; i < n && s[i] != '='; i++)
+    {
+      if (s[i] == '\n')
+        continue;
+      int d = b64_value (s[i]);
+      ck_assert_int_ge (d, 0);
+      v = v << 6 | (unsigned) d;
+      bits += 6;
+      if (bits >= 8)
+        {
+          bits -= 8;
+          out[k++] = (unsigned char) (v >> bits);
+        }
+    }
+  return k;
+}
+
+static char *
+b64_of (const char *p, size_t n, size_t piece)
+{
+  struct str s;
+  struct b64 b;
+  b64_init (&b, to_str (&s));
+  for (size_t i = 0; i < n; i += piece)
+    b64_feed (&b, p + i, n - i < piece ? n - i : piece);
+  b64_finish (&b);
+  return s.p;
+}
+
+START_TEST (base64_vectors)
+{
+  /* RFC 4648, 10.  */
+  static const char *const in[] = { "", "f", "fo", "foo", "foob", "fooba",
+                                    "foobar" };
+  static const char *const out[] = { "", "Zg==", "Zm8=", "Zm9v", "Zm9vYg==",
+                                     "Zm9vYmE=", "Zm9vYmFy" };
+  for (size_t i = 0; i < 7; i++)
+    {
+      char *s = b64_of (in[i], strlen (in[i]), 1);
+      ck_assert_str_eq (s, out[i]);
+      free (s);
+    }
+}
+END_TEST
+
+START_TEST (base64_lines_and_pieces)
+{
+  unsigned char data[1000], back[1000];
+  for (size_t i = 0; i < sizeof data; i++)
+    data[i] = (unsigned char) (i * 7 + i / 13);
+  char *whole = b64_of ((char *) data, sizeof data, sizeof data);
+  /* 57 bytes a line of 76; the last line has no line end of its own.  */
+  size_t len = strlen (whole), col = 0;
+  for (size_t i = 0; i < len; i++)
+    {
+      if (whole[i] == '\n')
+        {
+          ck_assert_uint_eq (col, 76);
+          col = 0;
+        }
+      else
+        col++;
+    }
+  ck_assert_uint_le (col, 76);
+  ck_assert_int_ne (whole[len - 1], '\n');
+  ck_assert_uint_eq (b64_decode (whole, len, back), sizeof data);
+  ck_assert (!memcmp (back, data, sizeof data));
+  for (size_t piece = 1; piece < 9; piece++)
+    {
+      char *s = b64_of ((char *) data, sizeof data, piece);
+      ck_assert_str_eq (s, whole);
+      free (s);
+    }
+  free (whole);
+  char *one = b64_of ((char *) data, 57, 57);
+  ck_assert_uint_eq (strlen (one), 76);
+  free (one);
+}
+END_TEST
+
+static char *
+qp_of (const char *p, size_t n, size_t piece)
+{
+  struct str s;
+  struct qp q;
+  qp_init (&q, to_str (&s));
+  for (size_t i = 0; i < n; i += piece)
+    qp_feed (&q, p + i, n - i < piece ? n - i : piece);
+  qp_finish (&q);
+  return s.p;
+}
+
+static int
+hex (char c)
+{
+  return c >= '0' && c <= '9' ? c - '0' : c >= 'A' && c <= 'F' ? c - 'A' + 10
+         : -1;
+}
+
+/* RFC 2045 6.7 decoding, strict: every '=' starts a soft break or two
+   capital hex digits, no line is longer than 76.  */
+static size_t
+qp_decode (const char *s, char *out)
+{
+  size_t k = 0, col = 0;
+  for (size_t i = 0; s[i]; i++)
+    {
+      col = s[i] == '\n' ? 0 : col + 1;
+      ck_assert_uint_le (col, 76);
+      if (s[i] != '=')
+        {
+          ck_assert (s[i] == '\n' || (s[i] >= 32 && s[i] < 127));
+          if (s[i] == '\n')
+            ck_assert (k == 0 || (out[k - 1] != ' ' && out[k - 1] != '\t')
+                       || s[i - 1] == '=' || i < 3 || s[i - 3] == '=');
+          out[k++] = s[i];
+        }
+      else if (s[i + 1] == '\n')
+        i++, col = 0;
+      else
+        {
+          ck_assert_int_ge (hex (s[i + 1]), 0);
+          ck_assert_int_ge (hex (s[i + 2]), 0);
+          out[k++] = (char) (hex (s[i + 1]) * 16 + hex (s[i + 2]));
+          i += 2;
+          col += 2;
+        }
+    }
+  return k;
+}
+
+START_TEST (quoted_printable)
+{
+  char text[600];
+  size_t n = 0;
+  const char *start = "plain line\ntrailing space \ntab\t\n=_ equals\n";
+  memcpy (text, start, strlen (start));
+  n = strlen (start);
+  for (int i = 0; i < 200; i++)
+    text[n++] = (char) ("x\xe9 "[i % 3]);
+  text[n++] = '\r';
+  text[n++] = 0;
+  text[n++] = ' ';
+  char *whole = qp_of (text, n, n);
+  ck_assert (strstr (whole, "trailing space=20\n"));
+  ck_assert (strstr (whole, "tab=09\n"));
+  ck_assert (strstr (whole, "=3D_ equals\n"));
+  ck_assert (!strstr (whole, "=_"));
+  char back[2000];
+  ck_assert_uint_eq (qp_decode (whole, back), n);
+  ck_assert (!memcmp (back, text, n));
+  for (size_t piece = 1; piece < 5; piece++)
+    {
+      char *s = qp_of (text, n, piece);
+      ck_assert_str_eq (s, whole);
+      free (s);
+    }
+  free (whole);
+}
+END_TEST
+
+START_TEST (folding)
+{
+  struct str s;
+  struct field h;
+  field_start (&h, to_str (&s), "Subject");
+  for (int i = 0; i < 30; i++)
+    field_word (&h, " ", 1, "word", 4);
+  field_end (&h);
+  /* Unfolding (removing each LF before white space) gives the words back
+     with single spaces.  */
+  size_t col = 0;
+  for (size_t i = 0; i < s.n; i++)
+    {
+      col = s.p[i] == '\n' ? 0 : col + 1;
+      ck_assert_uint_le (col, 78);
+      if (s.p[i] == '\n' && i + 1 < s.n)
+        ck_assert_int_eq (s.p[i + 1], ' ');
+    }
+  ck_assert (strchr (s.p, '\n') < s.p + s.n - 1);
+  ck_assert_int_eq (strncmp (s.p, "Subject: word word", 18), 0);
+  free (s.p);
+}
+END_TEST
+
+/* Decode one encoded word "=?CHARSET?B?...?=" into OUT.  */
+static size_t
+eword_decode (const char *w, size_t n, const char *charset,
+              unsigned char *out)
+{
+  char head[32];
+  int k = snprintf (head, sizeof head, "=?%s?B?", charset);
+  ck_assert_int_eq (strncmp (w, head, (size_t) k), 0);
+  ck_assert_int_eq (strncmp (w + n - 2, "?=", 2), 0);
+  return b64_decode (w + k, n - (size_t) k - 2, out);
+}
+
+START_TEST (encoded_words)
+{
+  /* "ÄÖÜ" 20 times: two-byte characters that a cut at 45 bytes would
+     split.  */
+  char text[200];
+  size_t n = 0;
+  for (int i = 0; i < 20; i++)
+    {
+      memcpy (text + n, "\xc3\x84\xc3\x96\xc3\x9c", 6);
+      n += 6;
+    }
+  for (size_t piece = 1; piece <= n; piece += 59)
+    {
+      struct str s;
+      struct field h;
+      struct ewords e;
+      field_start (&h, to_str (&s), "Subject");
+      ewords_init (&e, &h, "utf-8");
+      for (size_t i = 0; i < n; i += piece)
+        ewords_feed (&e, text + i, n - i < piece ? n - i : piece);
+      ewords_finish (&e);
+      field_end (&h);
+      unsigned char all[400];
+      size_t k = 0;
+      size_t len;
+      for (char *w = strstr (s.p, "=?"); w; w = strstr (w + len, "=?"))
+        {
+          len = strcspn (w, " \n");
+          ck_assert_uint_le (len, 75);
+          size_t got = eword_decode (w, len, "utf-8", all + k);
+          /* Each word holds whole characters.  */
+          ck_assert_int_ne (all[k] & 0xC0, 0x80);
+          ck_assert_int_ne (all[k + got - 1] & 0xE0, 0xC0);
+          k += got;
+        }
+      ck_assert_uint_eq (k, n);
+      ck_assert (!memcmp (all, text, n));
+      free (s.p);
+    }
+}
+END_TEST
+
+START_TEST (quoting_and_params)
+{
+  char q[64];
+  size_t n = mime_quote ("Grewal, \"Jeff\" \\", 16, q);
+  ck_assert_uint_eq (n, 21);
+  ck_assert (!memcmp (q, "\"Grewal, \\\"Jeff\\\" \\\\\"", n));
+  ck_assert (mime_atext ('!') && mime_atext ('z') && !mime_atext (',')
+             && !mime_atext (' ') && !mime_atext ('"') && !mime_atext (0));
+
+  struct str s;
+  struct field h;
+  field_start (&h, to_str (&s), "Content-Disposition");
+  field_word (&h, " ", 1, "attachment", 10);
+  const char *name = "R\xc3\xa9sum\xc3\xa9 of a long, long name for 1998 "
+                     "with more words than fit.doc";
+  mime_param_2231 (&h, "filename", "utf-8", (const unsigned char *) name,
+                   strlen (name));
+  field_end (&h);
+  ck_assert (strstr (s.p, "attachment;\n filename*0*=utf-8''R%C3%A9sum%C3%A9%20of"));
+  ck_assert (strstr (s.p, ";\n filename*1*="));
+  ck_assert (!strstr (s.p, "filename*0*=utf-8''R%C3%A9sum%C3%A9%20of%20a%20"
+                      "long%2C%20long%20name%20for%201998"));
+  free (s.p);
+
+  ck_assert_str_eq (mime_type_for ("Q2.XLS", 6), "application/vnd.ms-excel");
+  ck_assert_str_eq (mime_type_for ("a.b.pdf", 7), "application/pdf");
+  ck_assert_str_eq (mime_type_for ("README", 6), "application/octet-stream");
+  ck_assert_str_eq (mime_type_for ("x.docx", 6), "application/octet-stream");
+  ck_assert_str_eq (mime_type_for ("x.", 2), "application/octet-stream");
+}
+END_TEST
+
+/* The mbox filter through an output on a temporary file.  */
+static char *
+mbox_of (const char *msg, size_t piece, size_t *len)
+{
+  FILE *f = tmpfile ();
+  ck_assert_ptr_nonnull (f);
+  struct output out;
+  ck_assert_int_eq (output_open (&out, fileno (f)), 0);
+  struct mbox m;
+  mbox_init (&m, &out);
+  mbox_begin (&m, NULL, "Thu Jan  1 00:00:00 1970");
+  size_t n = strlen (msg);
+  for (size_t i = 0; i < n; i += piece)
+    mbox_write (&m, msg + i, n - i < piece ? n - i : piece);
+  mbox_end (&m);
+  ck_assert_int_eq (output_flush (&out), 0);
+  output_close (&out);
+  long size = ftell (f);
+  char *buf = malloc ((size_t) size + 1);
+  rewind (f);
+  ck_assert_uint_eq (fread (buf, 1, (size_t) size, f), (size_t) size);
+  buf[size] = 0;
+  fclose (f);
+  *len = (size_t) size;
+  return buf;
+}
+
+START_TEST (mboxrd_quoting)
+{
+  const char *msg = "Subject: x\n\nFrom here\n>From there\n>>From far\n"
+                    "From\nFrom:\n >From\nFromage\n>>>\nlast>From ";
+  const char *want = "From MAILER-DAEMON Thu Jan  1 00:00:00 1970\n"
+                     "Subject: x\n\n>From here\n>>From there\n>>>From far\n"
+                     "From\nFrom:\n >From\nFromage\n>>>\nlast>From \n\n";
+  for (size_t piece = 1; piece < 8; piece++)
+    {
+      size_t len;
+      char *got = mbox_of (msg, piece, &len);
+      ck_assert_str_eq (got, want);
+      free (got);
+    }
+  size_t len;
+  char *got = mbox_of ("ends with a line end\n", 100, &len);
+  ck_assert_str_eq (got, "From MAILER-DAEMON Thu Jan  1 00:00:00 1970\n"
+                    "ends with a line end\n\n");
+  free (got);
+}
+END_TEST
+
+/* Bytes written plain are not looked at, and quoting goes on after.  */
+START_TEST (mboxrd_plain)
+{
+  FILE *f = tmpfile ();
+  ck_assert_ptr_nonnull (f);
+  struct output out;
+  ck_assert_int_eq (output_open (&out, fileno (f)), 0);
+  struct mbox m;
+  mbox_init (&m, &out);
+  mbox_begin (&m, "a@b", "Thu Jan  1 00:00:00 1970");
+  mbox_write (&m, "x\n\n", 3);
+  mbox_write_plain (&m, "QUJD\nREVG", 9);
+  const char *rest = "\nFrom here\n>From \n";
+  mbox_write (&m, rest, strlen (rest));
+  mbox_end (&m);
+  ck_assert_int_eq (output_flush (&out), 0);
+  output_close (&out);
+  char buf[256];
+  rewind (f);
+  size_t n = fread (buf, 1, sizeof buf - 1, f);
+  buf[n] = 0;
+  fclose (f);
+  ck_assert_str_eq (buf, "From a@b Thu Jan  1 00:00:00 1970\nx\n\nQUJD\nREVG\n"
+                    ">From here\n>>From \n\n");
+}
+END_TEST
+
+static Suite *
+mime_suite (void)
+{
+  Suite *s = suite_create ("mime");
+  TCase *enc = tcase_create ("Encodings");
+  tcase_add_test (enc, base64_vectors);
+  tcase_add_test (enc, base64_lines_and_pieces);
+  tcase_add_test (enc, quoted_printable);
+  suite_add_tcase (s, enc);
+  TCase *fields = tcase_create ("Fields");
+  tcase_add_test (fields, folding);
+  tcase_add_test (fields, encoded_words);
+  tcase_add_test (fields, quoting_and_params);
+  suite_add_tcase (s, fields);
+  TCase *mbox = tcase_create ("mbox");
+  tcase_add_test (mbox, mboxrd_quoting);
+  tcase_add_test (mbox, mboxrd_plain);
+  suite_add_tcase (s, mbox);
+  return s;
+}
+
+int
+main (void)
+{
+  SRunner *sr = srunner_create (mime_suite ());
+  srunner_run_all (sr, CK_NORMAL);
+  int failed = srunner_ntests_failed (sr);
+  srunner_free (sr);
+  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -23,16 +23,18 @@ usage (void)
   for (size_t i = 0; gengetopt_args_info_help[i]; i++)
     puts (gengetopt_args_info_help[i]);
   puts ("\nExit status: 0 if every message is framed (repaired or already "
-        "right),\n1 if a message was passed through unrepaired or --check "
-        "found work,\n2 on a usage or I/O error.\n");
-  printf ("Report bugs to: %s\n", PACKAGE_BUGREPORT);
+        "right),\n1 if a message was passed through unrepaired, --check "
+        "found work or --lint\nfound something the wizard would reject, "
+        "2 on a usage or I/O error.\n");
+  puts ("Report bugs as the README's \"Reporting bugs\" section says.");
 }
 
 static void
 version (void)
 {
   printf ("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
-  puts ("License GPLv3+: GNU GPL version 3 or later "
+  puts ("Copyright (C) 2026 the ccfix authors.\n"
+        "License GPLv3+: GNU GPL version 3 or later "
         "<https://gnu.org/licenses/gpl.html>.\n"
         "This is free software: you are free to change and redistribute it.\n"
         "There is NO WARRANTY, to the extent permitted by law.");
@@ -54,10 +56,15 @@ help_or_version (const struct gengetopt_args_info *args)
   return EXIT_REPAIRED;
 }
 
+/* Option errors name the program as ccfix's own errors do, whatever path
+   it was run by.  */
 static int
 parse (int argc, char **argv, struct gengetopt_args_info *args)
 {
+  char *run_as = argv[0];
+  argv[0] = (char *) program_name;
   int r = cmdline_parser (argc, argv, args);
+  argv[0] = run_as;
   if (r != 0)
     fprintf (stderr, "Try '%s --help' for more information.\n",
              program_name);

@@ -83,8 +83,13 @@ resolve_links (const char *name)
       if (lstat (path, &st) < 0 || !S_ISLNK (st.st_mode))
         return path;
       char link[PATH_MAX];
-      ssize_t n = hops < LINKS_MAX ? readlink (path, link, sizeof link - 1)
+      ssize_t n = hops < LINKS_MAX ? readlink (path, link, sizeof link)
                   : (errno = ELOOP, -1);
+      if (n == (ssize_t) sizeof link)
+        {
+          errno = ENAMETOOLONG;
+          n = -1;
+        }
       if (n < 0)
         {
           free (path);

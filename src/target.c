@@ -174,12 +174,13 @@ open_temporary (struct target *t, const struct stat *like)
       return -1;
     }
   snprintf (t->tmp, n, "%s.ccfix-XXXXXX", t->path);
-  t->fd = mkstemp (t->tmp);
-  if (t->fd < 0 || pending_add (t->tmp) < 0)
+  /* Listed first: a signal right after mkstemp must find it.  */
+  if (pending_add (t->tmp) == 0)
+    t->fd = mkstemp (t->tmp);
+  if (t->fd < 0)
     {
       target_error (t, "cannot create a temporary file", errno);
-      if (t->fd >= 0)
-        unlink (t->tmp);
+      pending_remove (t->tmp);
       free (t->tmp);
       t->tmp = NULL;
       return -1;

@@ -409,6 +409,10 @@ repair_message (struct run *r, uint64_t off)
 {
   if (frame_message (&r->in, off, r->st->rule, &r->f) < 0)
     return -1;
+  /* Framed from part of the message: nothing of it may be written (the
+     caller stops at the input error).  */
+  if (r->in.err)
+    return 0;
   r->st->messages++;
   r->nnotes = 0;
   r->who = r->s->names ? label_message (r) : NULL;
@@ -527,7 +531,7 @@ repair_stream (int fd, const char *name, struct output *out,
       output_copy (out, &r.in, 0, first);
     }
   uint64_t off = first;
-  while (!nomem && !out->err && more_messages (&r.in, off))
+  while (!nomem && !out->err && !r.in.err && more_messages (&r.in, off))
     {
       if (!message_starts (&r.in, off))
         {
@@ -548,9 +552,9 @@ repair_stream (int fd, const char *name, struct output *out,
       if (s->progress)
         progress_messages (&progress, st->messages, st->repaired);
     }
-  if (!nomem && !out->err)
+  if (!nomem && !out->err && !r.in.err)
     {
-      /* The tail: a final 0x1A, or what follows an input error.  */
+      /* The tail: a final 0x1A.  */
       stream_end (&r.in);
       output_copy (out, &r.in, off, input_size (&r.in));
     }

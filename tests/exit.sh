@@ -58,14 +58,22 @@ expect 2 "directory" "$CCFIX" "$tmp"
 grep -q "^ccfix: $tmp: read error: Is a directory$" "$tmp/err" && ok \
   || bad "directory message: $(cat "$tmp/err")"
 
+# Option errors name the program ccfix, whatever path ran it, and quote
+# as ccfix's own messages do.
 expect 2 "unknown option" "$CCFIX" --frobnicate
+grep -q "^ccfix: unrecognized option '--frobnicate'$" "$tmp/err" && ok || bad "unknown option: $(cat "$tmp/err")"
 grep -q "Try 'ccfix --help'" "$tmp/err" && ok || bad "usage hint"
 expect 2 "bad rule" "$CCFIX" --count-from=sideways "$good"
+grep -q "^ccfix: invalid argument, \"sideways\", for option '--count-from'$" "$tmp/err" && ok \
+  || bad "bad rule message: $(cat "$tmp/err")"
 
 expect 0 "help" "$CCFIX" --help
 grep -q '^Usage: ccfix \[OPTION\]... \[FILE\]...' "$tmp/out" && ok || bad "--help text"
+sed -n '/^Exit status/,/^$/p' "$tmp/out" | grep -q -- '--lint' && ok || bad "--help: --lint's exit status"
+grep -q 'example\.org' "$tmp/out" && bad "--help: a made-up bug address" || ok
 expect 0 "version" "$CCFIX" --version
 grep -q '^ccfix [0-9]' "$tmp/out" && ok || bad "--version text"
+grep -q '^Copyright (C) [0-9]' "$tmp/out" && ok || bad "--version: no Copyright line"
 
 if [ -w /dev/full ]; then
   expect 2 "write error" sh -c '"$1" "$2" > /dev/full' sh "$CCFIX" "$good"

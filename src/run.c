@@ -1,0 +1,246 @@
+/* A run over the inputs.  */
+#include <config.h>
+#include "run.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "target.h"
+
+/* Repair NAME (or standard input for "-"), open as FD, onto OUT.  */
+static int
+repair_file (struct job *job, const char *name, int fd, struct output *out)
+{
+  struct row *rows = realloc (job->rows, (job->nrows + 1) * sizeof *rows);
+  if (!rows)
+    {
+      report_error (name, ENOMEM);
+      return EXIT_TROUBLE;
+    }
+  job->rows = rows;
+  struct row *row = &rows[job->nrows++];
+  row->name = name;
+  row->account = job->account ? strdup (job->account)
+                 : account_from_name (name);
+  job->report.account = row->account;
+  row->status = job->convert
+                ? convert_stream (fd, name, row->account ? row->account
+                                  : "stdin", out, job->convert, &row->st)
+                : repair_stream (fd, name, out, &job->s, &row->st);
+  if (job->s.verbose)
+    report_summary (name, &row->st);
+  return row->status;
+}
+
+static int
+open_input (const char *name)
+{
+  if (!strcmp (name, "-"))
+    return STDIN_FILENO;
+  int fd = open (name, O_RDONLY);
+  if (fd < 0)
+    report_error (name, errno);
+  return fd;
+}
+
+/* Whether the input just repaired came out different: only a repair or
+   -t changes a byte.  */
+static int
+changed (const struct job *job)
+{
+  return job->rows[job->nrows - 1].st.repaired || job->s.transcode;
+}
+
+/* Repair NAME onto itself; a file that needs no change is left alone
+   (same inode, same time stamps, no backup).  */
+static int
+repair_in_place (struct job *job, const char *name)
+{
+  /* The target first: it refuses a FIFO before opening it could block.  */
+  struct target t;
+  if (target_open (&t, name, TARGET_IN_PLACE) < 0)
+    return EXIT_TROUBLE;
+  int fd = open_input (name);
+  if (fd < 0)
+    {
+      target_abort (&t);
+      return EXIT_TROUBLE;
+    }
+  int status = repair_file (job, name, fd, &t.out);
+  if (status == EXIT_TROUBLE || (!t.out.err && !changed (job)))
+    target_abort (&t);
+  else if (target_commit (&t, job->suffix) < 0)
+    status = EXIT_TROUBLE;
+  close (fd);
+  return status;
+}
+
+/* Repair every input onto one output: -o, standard output, or nothing
+   for --check.  */
+static int
+repair_to_output (struct job *job)
+{
+  struct target t;
+  if ((job->s.check ? target_discard (&t)
+       : target_open (&t, job->output, TARGET_OUTPUT)) < 0)
+    return EXIT_TROUBLE;
+  int status = EXIT_REPAIRED;
+  for (size_t i = 0; (i < job->ninputs || i == 0) && !t.out.err; i++)
+    {
+      const char *name = job->ninputs ? job->inputs[i] : "-";
+      int in = open_input (name), r = EXIT_TROUBLE;
+      if (in >= 0)
+        r = repair_file (job, name, in, &t.out);
+      if (in > STDIN_FILENO)
+        close (in);
+      if (r > status)
+        status = r;
+    }
+  if (status == EXIT_TROUBLE)
+    target_abort (&t);
+  else if (target_commit (&t, NULL) < 0)
+    status = EXIT_TROUBLE;
+  return status;
+}
+
+/* Every file the run names, in the uses target_check_distinct compares.  */
+static int
+check_files (const struct job *job)
+{
+  size_t n = job->ninputs + 3, k = 0;
+  struct file_use *uses = malloc (n * sizeof *uses);
+  if (!uses)
+    {
+      report_error ("cannot check the file names", ENOMEM);
+      return -1;
+    }
+  for (size_t i = 0; i < job->ninputs; i++)
+    uses[k++] = (struct file_use) { strcmp (job->inputs[i], "-")
+                                    ? job->inputs[i] : NULL,
+                                    job->in_place ? USE_IN_PLACE : USE_INPUT };
+  if (!job->ninputs)
+    uses[k++] = (struct file_use) { NULL, USE_INPUT };
+  if (!job->in_place && !job->s.check)
+    uses[k++] = (struct file_use) { job->output, USE_OUTPUT };
+  if (job->report_name)
+    uses[k++] = (struct file_use) { job->report_name, USE_REPORT };
+  int r = target_check_distinct (uses, k, job->in_place ? job->suffix : NULL);
+  free (uses);
+  return r;
+}
+
+static void
+on_fatal_signal (int sig)
+{
+  target_cleanup_signal ();
+  signal (sig, SIG_DFL);
+  raise (sig);
+}
+
+/* A closed pipe or a file-size limit must be an error to report, not a
+   silent death with a temporary file left behind.  */
+static void
+catch_signals (void)
+{
+  signal (SIGPIPE, SIG_IGN);
+  signal (SIGXFSZ, SIG_IGN);
+  signal (SIGINT, on_fatal_signal);
+  signal (SIGTERM, on_fatal_signal);
+  signal (SIGHUP, on_fatal_signal);
+}
+
+static uint64_t
+repairs_of (const struct row *row)
+{
+  uint64_t repairs = 0;
+  for (int l = 0; l < 3; l++)
+    for (int c = 0; c < 3; c++)
+      repairs += row->st.repairs[l][c];
+  return repairs;
+}
+
+static const char *
+verdict (const struct job *job, const struct row *row)
+{
+  if (row->status == EXIT_TROUBLE)
+    return "error";
+  if (job->s.lint)
+    return row->status ? "would fail" : "would migrate";
+  if (row->st.passed)
+    return job->s.check ? "unframeable" : "passed through";
+  if (repairs_of (row))
+    return job->s.check ? "needs repair" : "repaired";
+  return "ok";
+}
+
+/* The per-file table: file, account, messages, repairs, passed through,
+   verdict, in columns as wide as their widest entry.  */
+static void
+print_table (const struct job *job)
+{
+  int wf = 4, wa = 7;
+  for (size_t i = 0; i < job->nrows; i++)
+    {
+      int n = (int) strlen (job->rows[i].name);
+      int a = job->rows[i].account ? (int) strlen (job->rows[i].account) : 1;
+      wf = n > wf ? n : wf;
+      wa = a > wa ? a : wa;
+    }
+  fprintf (stderr, "%-*s  %-*s  %8s  %7s  %6s  %s\n", wf, "FILE", wa,
+           "ACCOUNT", "MESSAGES", "REPAIRS", "PASSED", "VERDICT");
+  for (size_t i = 0; i < job->nrows; i++)
+    {
+      const struct row *r = &job->rows[i];
+      fprintf (stderr, "%-*s  %-*s  %8" PRIu64 "  %7" PRIu64 "  %6" PRIu64
+               "  %s\n", wf, r->name, wa, r->account ? r->account : "-",
+               r->st.messages, repairs_of (r), r->st.passed, verdict (job, r));
+    }
+}
+
+int
+run_job (struct job *job)
+{
+  if (check_files (job) < 0)
+    return EXIT_TROUBLE;
+  catch_signals ();
+  struct target report;
+  if (job->report_name)
+    {
+      if (target_open (&report, job->report_name, TARGET_REPORT) < 0)
+        return EXIT_TROUBLE;
+      job->report.out = &report.out;
+      job->s.on_message = jsonl_message;
+      job->s.on_message_ctx = &job->report;
+    }
+  int status = EXIT_REPAIRED;
+  if (job->in_place)
+    for (size_t i = 0; i < job->ninputs; i++)
+      {
+        int r = repair_in_place (job, job->inputs[i]);
+        if (r > status)
+          status = r;
+      }
+  else
+    status = repair_to_output (job);
+  if (job->report_name && status == EXIT_TROUBLE)
+    target_abort (&report);
+  else if (job->report_name && target_commit (&report, NULL) < 0)
+    status = EXIT_TROUBLE;
+  if ((job->s.verbose || job->s.check) && job->nrows > 1)
+    print_table (job);
+  return status;
+}
+
+void
+job_free (struct job *job)
+{
+  for (size_t i = 0; i < job->nrows; i++)
+    free (job->rows[i].account);
+  free (job->rows);
+}

@@ -1,0 +1,188 @@
+#!/bin/sh
+# Output targets: no command line loses a file.  Every case checks the
+# bytes of every file involved afterwards, not only the exit status.
+. "${srcdir:-.}/tests/testlib.sh"
+# same FILE WANT WHAT: FILE holds exactly the bytes of WANT.
+same () { if cmp -s "$1" "$2"; then ok; else bad "$3: $1 differs from $2"; fi; }
+# kept FILE STAMP WHAT: FILE is the very file STAMP was taken of (inode,
+# time stamp to the nanosecond).
+stamp () { stat -c '%i %y' "$1"; }
+kept () { if [ "$(stamp "$1")" = "$2" ]; then ok; else bad "$3: $1 was rewritten"; fi; }
+# no_temp DIR WHAT: no temporary file left in DIR.
+no_temp () {
+  if ls -a "$1" | grep -q 'ccfix-'; then bad "$2: temporary file left: $(ls "$1")"; else ok; fi
+}
+# says WHAT LINE: standard error is exactly LINE.
+says () { if [ "$(cat "$tmp/err")" = "$2" ]; then ok; else bad "$1: message: $(cat "$tmp/err")"; fi; }
+
+printf 'Message:\n     \nFrom: A\nContents:\n   20\nText item: \n    2\nx\n' > "$tmp/broken"
+printf 'Message:\n   44\nFrom: A\nContents:\n   20\nText item: \n    2\nx\n' > "$tmp/good"
+d=$tmp/d; mkdir "$d"; cd "$d" || exit 1
+fresh () { for f; do cp "$tmp/broken" "$f"; done; }
+
+# --report onto the export being repaired, or onto the -o file.
+fresh a.txt
+expect 2 "-i with --report on the input" "$CCFIX" -q -i --report=a.txt a.txt
+says "-i --report" "ccfix: --in-place 'a.txt' and --report 'a.txt' are the same file"
+same a.txt "$tmp/broken" "-i --report"
+expect 2 "--report on an input" "$CCFIX" -q --report=a.txt a.txt
+says "--report on an input" "ccfix: --report 'a.txt' and input 'a.txt' are the same file"
+same a.txt "$tmp/broken" "--report on an input"
+printf 'old output\n' > o.txt; cp o.txt o.want
+expect 2 "--report on the -o file" "$CCFIX" -q --report=o.txt -o o.txt a.txt
+says "--report on -o" "ccfix: --output 'o.txt' and --report 'o.txt' are the same file"
+same o.txt o.want "--report on -o"
+same a.txt "$tmp/broken" "--report on -o"
+# -o onto one of its inputs, even through another name.
+fresh b.txt
+expect 2 "-o onto an input" "$CCFIX" -q -o a.txt a.txt b.txt
+says "-o a a b" "ccfix: --output 'a.txt' and input 'a.txt' are the same file"
+same a.txt "$tmp/broken" "-o a a b"; same b.txt "$tmp/broken" "-o a a b"
+ln -s a.txt a.link
+expect 2 "-o onto an input through a link" "$CCFIX" -q -o a.link b.txt a.txt
+says "-o through a link" "ccfix: --output 'a.link' and input 'a.txt' are the same file"
+same a.txt "$tmp/broken" "-o through a link"
+expect 2 "standard output onto an input" sh -c '"$1" -q a.txt >> a.txt' sh "$CCFIX"
+same a.txt "$tmp/broken" "stdout onto an input"
+# The same file twice for -i, and an -i backup that is another input.
+expect 2 "-i on one file twice" "$CCFIX" -q -i.orig a.txt ./a.txt
+says "-i twice" "ccfix: --in-place 'a.txt' and --in-place './a.txt' are the same file"
+same a.txt "$tmp/broken" "-i twice"; [ -e a.txt.orig ] && bad "-i twice made a backup" || ok
+fresh c.txt c.txt.txt
+expect 2 "-i backup onto another input" "$CCFIX" -q -i.txt c.txt c.txt.txt
+says "-i.txt c.txt c.txt.txt" "ccfix: the backup 'c.txt.txt' of --in-place 'c.txt' and --in-place 'c.txt.txt' are the same file"
+same c.txt "$tmp/broken" "-i.txt c.txt c.txt.txt"; same c.txt.txt "$tmp/broken" "-i.txt c.txt c.txt.txt"
+no_temp . "refusals"
+
+# --report with the '=' forgotten takes the export as its file name: an
+# existing file that is not a report is never replaced.
+fresh b.txt
+expect 2 "--report over an export" sh -c '"$1" --report b.txt < /dev/null' sh "$CCFIX"
+says "--report b.txt" "ccfix: b.txt: exists and is not a report: not replaced"
+same b.txt "$tmp/broken" "--report b.txt"
+# An earlier report, or an empty file, is replaced.
+expect 0 "--report over a report" "$CCFIX" -q --report=r.jsonl a.txt
+cp r.jsonl r.first
+expect 0 "--report over a report" "$CCFIX" -q --report=r.jsonl a.txt
+same r.jsonl r.first "report replaced"
+: > empty.jsonl
+expect 0 "--report over an empty file" "$CCFIX" -q --report=empty.jsonl a.txt
+same empty.jsonl r.first "empty report replaced"
+
+# -i.orig run twice: the original stays in the backup, and a file that
+# needs no change is not written at all.
+fresh e.txt
+expect 0 "-i.orig" "$CCFIX" -q -i.orig e.txt
+same e.txt "$tmp/good" "-i.orig"; same e.txt.orig "$tmp/broken" "-i.orig backup"
+s1=$(stamp e.txt) s2=$(stamp e.txt.orig)
+sleep 0.01
+expect 0 "-i.orig again" "$CCFIX" -q -i.orig e.txt
+kept e.txt "$s1" "-i.orig again"; kept e.txt.orig "$s2" "-i.orig again"
+same e.txt.orig "$tmp/broken" "-i.orig again: backup"
+cp "$tmp/good" g.txt; s1=$(stamp g.txt)
+expect 0 "-i on a healthy file" "$CCFIX" -q -i.orig g.txt
+kept g.txt "$s1" "-i healthy"; [ -e g.txt.orig ] && bad "-i healthy made a backup" || ok
+# A backup in the way: that file is refused, the others repaired.
+fresh f.txt h.txt; printf 'older backup\n' > f.txt.orig; cp f.txt.orig f.want
+expect 2 "-i with a backup in the way" "$CCFIX" -q -i.orig f.txt h.txt
+says "backup in the way" "ccfix: f.txt: cannot keep the original as 'f.txt.orig': File exists"
+same f.txt "$tmp/broken" "backup in the way"; same f.txt.orig f.want "backup in the way"
+same h.txt "$tmp/good" "the file after a refused one"; same h.txt.orig "$tmp/broken" "its backup"
+no_temp . "-i"
+
+# Links: a symbolic link chain is followed, the file at its end replaced,
+# the links kept; a file with several hard links is refused.
+mkdir s s2; fresh s2/real
+ln -s ../s2/l2 s/l1; ln -s real s2/l2
+expect 0 "-i through a chain of links" "$CCFIX" -q -i.orig s/l1
+[ -L s/l1 ] && [ -L s2/l2 ] && ok || bad "-i replaced a link: $(ls -l s s2)"
+same s2/real "$tmp/good" "-i through links"; same s2/real.orig "$tmp/broken" "-i through links: backup"
+fresh s2/real
+expect 0 "-o through a chain of links" "$CCFIX" -q -o s/l1 "$tmp/broken"
+[ -L s/l1 ] && [ -L s2/l2 ] && ok || bad "-o replaced a link"
+same s2/real "$tmp/good" "-o through links"
+no_temp s2 "links"
+ln -s s2/missing dangling
+expect 0 "-o through a dangling link" "$CCFIX" -q -o dangling "$tmp/broken"
+[ -L dangling ] && ok || bad "-o replaced a dangling link"
+same s2/missing "$tmp/good" "-o through a dangling link"
+fresh hard; ln hard hard2; s1=$(stamp hard)
+expect 2 "-i on a hard-linked file" "$CCFIX" -q -i hard
+says "hard links" "ccfix: hard: has 2 hard links: not replaced"
+kept hard "$s1" "hard links"; same hard "$tmp/broken" "hard links"
+[ "$(stat -c %h hard2)" = 2 ] && ok || bad "hard links split"
+
+# A FIFO is written straight through, to the reader waiting on it, and
+# never replaced; -i refuses it.
+mkfifo fifo
+cat fifo > fifo.got &
+expect 0 "-o onto a FIFO" "$CCFIX" -q -o fifo "$tmp/broken"
+wait
+[ -p fifo ] && ok || bad "-o replaced the FIFO"
+same fifo.got "$tmp/good" "-o onto a FIFO"
+cat fifo > fifo.got &
+expect 0 "--report onto a FIFO" "$CCFIX" -q --report=fifo "$tmp/broken"
+wait
+[ -p fifo ] && ok || bad "--report replaced the FIFO"
+grep -q '"status":"repaired"' fifo.got && ok || bad "--report onto a FIFO: $(cat fifo.got)"
+expect 2 "-i on a FIFO" "$CCFIX" -q -i fifo
+says "-i FIFO" "ccfix: fifo: not a regular file"
+[ -p fifo ] && ok || bad "-i replaced the FIFO"
+
+# A character device made here (never the real /dev): written through,
+# never replaced.  Making one takes root.
+if mknod null c 1 3 2> /dev/null; then
+  expect 0 "-o onto a device" "$CCFIX" -q -o null "$tmp/broken"
+  [ -c null ] && ok || bad "-o replaced the device: $(ls -l null)"
+  expect 0 "--report onto a device" "$CCFIX" -q --report=null "$tmp/broken"
+  [ -c null ] && ok || bad "--report replaced the device"
+  expect 2 "-i on a device" "$CCFIX" -q -i null
+  says "-i device" "ccfix: null: not a regular file"
+  [ -c null ] && ok || bad "-i replaced the device"
+else
+  echo "SKIP: mknod needs root: the device cases did not run"
+fi
+no_temp . "streams"
+
+# Names of ccfix's own open files: written through them, never replaced;
+# -i refuses them.
+expect 0 "--report=/dev/stdout" sh -c '"$1" -q -o "$2" --report=/dev/stdout "$3" | cat' \
+  sh "$CCFIX" out.txt "$tmp/broken"
+grep -q '^{"input":' "$tmp/out" && ok || bad "--report=/dev/stdout: $(cat "$tmp/out")"
+same out.txt "$tmp/good" "--report=/dev/stdout"
+expect 2 "-i /dev/stdin" sh -c '"$1" -q -i /dev/stdin < "$2"' sh "$CCFIX" a.txt
+says "-i /dev/stdin" "ccfix: /dev/stdin: names an open file, not a file to replace"
+same a.txt "$tmp/broken" "-i /dev/stdin"
+# A normal user cannot create files in /dev: --report=/dev/stderr must
+# still work for one.
+if [ "$(id -u)" -eq 0 ]; then
+  chmod 755 "$tmp" "$d"; chmod 644 "$tmp/broken"
+  setpriv --reuid=65534 --regid=65534 --clear-groups "$CCFIX" -q --report=/dev/stderr \
+    "$tmp/broken" > "$tmp/out" 2> "$tmp/err"; st=$?
+else
+  "$CCFIX" -q --report=/dev/stderr "$tmp/broken" > "$tmp/out" 2> "$tmp/err"; st=$?
+fi
+[ $st -eq 0 ] && ok || bad "--report=/dev/stderr as a user: status $st: $(cat "$tmp/err")"
+grep -q '^{"input":' "$tmp/err" && ok || bad "--report=/dev/stderr as a user: $(cat "$tmp/err")"
+same "$tmp/out" "$tmp/good" "--report=/dev/stderr as a user: output"
+
+# SIGINT with both a report and an output pending: neither temporary file
+# is left, and both targets are as they were.
+printf 'old output\n' > out.txt; cp out.txt out.want
+printf '{"old":"report"}\n' > rep.jsonl; cp rep.jsonl rep.want
+mkfifo slow
+exec 3<> slow
+cat "$tmp/broken" >&3
+"$CCFIX" -q -o out.txt --report=rep.jsonl slow 2> "$tmp/err" &
+pid=$!
+i=0
+while [ "$(ls -a | grep -c 'ccfix-')" -lt 2 ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+[ "$(ls -a | grep -c 'ccfix-')" -eq 2 ] && ok || bad "SIGINT: the run did not get going: $(ls -a)"
+kill -INT $pid
+wait $pid; st=$?
+exec 3>&-
+[ $st -eq 130 ] && ok || bad "SIGINT: status $st"
+no_temp . "SIGINT"
+same out.txt out.want "SIGINT: -o"; same rep.jsonl rep.want "SIGINT: --report"
+
+summary targets

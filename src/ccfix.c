@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cmdline.h"
+#include "diag.h"
 #include "convert.h"
 #include "run.h"
 #include "rules.h"
@@ -52,7 +53,7 @@ help_or_version (const struct gengetopt_args_info *args)
     version ();
   if (fclose (stdout) != 0)
     {
-      report_error ("write error", errno);
+      diag_error ("write error", errno);
       return EXIT_TROUBLE;
     }
   return EXIT_REPAIRED;
@@ -150,7 +151,7 @@ open_converter (struct charset *c, const char *to, const char *from)
               "digits and keywords would not stay ASCII", from, to);
   else
     snprintf (what, sizeof what, "cannot convert from %s to %s", from, to);
-  report_error (what, errno);
+  diag_error (what, errno);
   return -1;
 }
 
@@ -205,7 +206,7 @@ convert_options (const struct gengetopt_args_info *args, struct job *job,
         fprintf (stderr, "%s: %s:%" PRIu64 ": %s\n", program_name,
                  args->address_map_arg, line, why);
       else
-        report_error (args->address_map_arg, errno);
+        diag_error (args->address_map_arg, errno);
       return EXIT_TROUBLE;
     }
   c->map = &cv->map;

@@ -11,6 +11,7 @@
 
 #include <nettle/sha2.h>
 
+#include "diag.h"
 #include "frame.h"
 #include "lines.h"
 #include "mbox.h"
@@ -221,7 +222,7 @@ warn_8bit (struct conv *v)
 {
   if (v->c->warned_8bit)
     return;
-  report_warning (v->c->s->quiet, v->name, v->line, "8-bit bytes and no -f: "
+  diag_warning (v->c->s->quiet, v->name, v->line, "8-bit bytes and no -f: "
                   "text is labelled unknown-8bit and such display names are "
                   "left out; -f CODEPAGE would name the code page");
   v->c->warned_8bit = 1;
@@ -460,7 +461,7 @@ message_date (struct conv *v, struct cdate *d)
     return -1;
   if (found < 0)
     {
-      report_finding (v->c->s->quiet, v->name, v->line, v->number, NULL,
+      diag_finding (v->c->s->quiet, v->name, v->line, v->number, NULL,
                       "date line too long to be a date; no Date field");
       return -1;
     }
@@ -472,7 +473,7 @@ message_date (struct conv *v, struct cdate *d)
     why = "does not exist in the time zone";
   if (!why)
     return 0;
-  report_finding (v->c->s->quiet, v->name, v->line, v->number, NULL,
+  diag_finding (v->c->s->quiet, v->name, v->line, v->number, NULL,
                   "date '%s' %s; no Date field", buf, why);
   return -1;
 }
@@ -637,7 +638,7 @@ text_fields (struct conv *v, const struct item *t, int multipart,
       w->conv = charset_convert (v->c->text, &v->in, from, to, NULL, NULL,
                                  &len, &bad) == 0;
       if (!w->conv)
-        report_finding (v->c->s->quiet, v->name, v->line, v->number, NULL,
+        diag_finding (v->c->s->quiet, v->name, v->line, v->number, NULL,
                         "item %zu: byte offset %" PRIu64 " is not a "
                         "character of %s; kept unconverted as unknown-8bit",
                         t->k, bad, v->c->from_code);
@@ -1083,7 +1084,7 @@ convert_message (struct conv *v, uint64_t off)
       char buf[128];
       const char *why = reason_text (f, buf, sizeof buf);
       v->st->passed++;
-      report_finding (v->c->s->quiet, v->name, v->line, v->number, NULL,
+      diag_finding (v->c->s->quiet, v->name, v->line, v->number, NULL,
                       "%s; kept as an unreadable part", why);
       convert_unreadable (v, off, f->end, why, v->number);
       if (v->c->s->on_message && report_message (v, off, f->end, why) < 0)
@@ -1105,7 +1106,7 @@ convert_stray (struct conv *v, uint64_t off)
   char why[96];
   snprintf (why, sizeof why, "stray bytes after message %" PRIu64,
             v->number);
-  report_warning (v->c->s->quiet, v->name, v->line, "%" PRIu64 " stray "
+  diag_warning (v->c->s->quiet, v->name, v->line, "%" PRIu64 " stray "
                   "byte%s after message %" PRIu64 " kept as an unreadable "
                   "part", end - off, end - off == 1 ? "" : "s", v->number);
   convert_unreadable (v, off, end, why, 0);
@@ -1124,7 +1125,7 @@ convert_stream (int fd, const char *name, const char *account,
   uint64_t out_start = out->bytes;
   if (input_open (&v.in, fd, name, c->s->mem_cap) < 0)
     {
-      report_error (name, errno);
+      diag_error (name, errno);
       return EXIT_TROUBLE;
     }
   mbox_init (&v.mb, out);
@@ -1141,7 +1142,7 @@ convert_stream (int fd, const char *name, const char *account,
       const char *why = more_messages (&v.in, first)
                         ? "lines before the first Message: line"
                         : "no Message: line";
-      report_warning (c->s->quiet, name, 1, "%" PRIu64 " lines %s kept as "
+      diag_warning (c->s->quiet, name, 1, "%" PRIu64 " lines %s kept as "
                       "an unreadable part", st->preamble_lines,
                       more_messages (&v.in, first)
                       ? "before the first Message: line"
@@ -1171,14 +1172,14 @@ convert_stream (int fd, const char *name, const char *account,
   st->bytes_out = out->bytes - out_start;
   if (nomem)
     {
-      report_error (name, ENOMEM);
+      diag_error (name, ENOMEM);
       status = EXIT_TROUBLE;
     }
   else if (v.in.err)
     {
       char what[512];
       snprintf (what, sizeof what, "%s: %s", name, v.in.err_what);
-      report_error (what, v.in.err);
+      diag_error (what, v.in.err);
       status = EXIT_TROUBLE;
     }
   frame_free (&v.f);

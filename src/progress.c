@@ -8,11 +8,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "report.h"
+#include "diag.h"
 
-/* The display being shown, if any: findings must erase it first.  */
+/* The display being shown, if any.  */
 static struct progress *shown;
-static int line_up;
 
 /* A few refreshes a second at most.  */
 #define REFRESH_NS 250000000L
@@ -52,19 +51,15 @@ draw (struct progress *p)
   if (p->size)
     snprintf (pct, sizeof pct, " (%" PRIu64 "%%)",
               p->bytes * 100 / p->size);
-  /* One write: \r and erase-to-end, then the line, no newline.  */
   char line[512];
-  int n = snprintf (line, sizeof line, "\r\033[K%s: %s: %.1f MiB%s, %.0f MB/s, "
+  int n = snprintf (line, sizeof line, "%s: %s: %.1f MiB%s, %.0f MB/s, "
                     "%" PRIu64 " messages, %" PRIu64 " repairs",
                     program_name, p->name, (double) p->bytes / 1048576.0, pct,
                     secs > 0 ? (double) p->bytes / secs / 1e6 : 0.0,
                     p->messages, p->repairs);
   if (n > 0)
-    {
-      fwrite (line, 1, (size_t) n < sizeof line ? (size_t) n
-                                                : sizeof line - 1, stderr);
-      line_up = 1;
-    }
+    diag_status (line, (size_t) n < sizeof line ? (size_t) n
+                                                : sizeof line - 1);
 }
 
 void
@@ -88,19 +83,11 @@ progress_messages (struct progress *p, uint64_t messages, uint64_t repairs)
 }
 
 void
-progress_hide (void)
-{
-  if (line_up)
-    fputs ("\r\033[K", stderr);
-  line_up = 0;
-}
-
-void
 progress_stop (struct progress *p)
 {
   if (p == shown)
     {
-      progress_hide ();
+      diag_status_erase ();
       shown = NULL;
     }
 }

@@ -21,8 +21,6 @@ void progress_start (struct progress *p, int fd, const char *name);
 void progress_bytes (void *p, uint64_t bytes);
 void progress_messages (struct progress *p, uint64_t messages,
                         uint64_t repairs);
-/* Erase the line, if one is shown: before a finding, and at the end.  */
-void progress_hide (void);
 void progress_stop (struct progress *p);
 
 #endif

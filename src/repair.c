@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "diag.h"
 #include "frame.h"
 #include "grow.h"
 #include "lines.h"
@@ -166,13 +167,13 @@ report_event (struct run *r, enum level level, size_t item,
   char read[40];
   wizard_reads (r, s, read, sizeof read);
   if (level == LEVEL_MESSAGE)
-    report_finding (r->s->quiet, r->in.name, r->line, r->number, r->who,
+    diag_finding (r->s->quiet, r->in.name, r->line, r->number, r->who,
                     "event 1027: invalid Message size of '%s'", read);
   else if (level == LEVEL_CONTENTS)
-    report_finding (r->s->quiet, r->in.name, r->line, r->number, r->who,
+    diag_finding (r->s->quiet, r->in.name, r->line, r->number, r->who,
                     "event 1032: invalid Contents size of '%s'", read);
   else
-    report_finding (r->s->quiet, r->in.name, r->line, r->number, r->who,
+    diag_finding (r->s->quiet, r->in.name, r->line, r->number, r->who,
                     "event 1032: invalid Item size of '%s' (item %zu)", read,
                     item);
 }
@@ -196,7 +197,7 @@ report_repair (struct run *r, enum level level, size_t item,
   char was[32] = "";
   if (s->info.cls == SLOT_VALID)
     snprintf (was, sizeof was, " (%" PRIu64 ")", s->info.value);
-  report_finding (r->s->quiet, r->in.name, r->line, r->number, r->who,
+  diag_finding (r->s->quiet, r->in.name, r->line, r->number, r->who,
                   "%s count %s%s, %s %" PRIu64 "%s", what,
                   count_class_name (s), was,
                   r->s->check ? "should be" : "now", c->value,
@@ -326,7 +327,7 @@ write_transcoded (struct run *r, uint64_t off, char *why, size_t why_size)
           else
             snprintf (why, why_size, "byte offset %" PRIu64 " is not a "
                       "character of %s", bad, cs->from);
-          report_finding (r->s->quiet, r->in.name, r->line, r->number, r->who,
+          diag_finding (r->s->quiet, r->in.name, r->line, r->number, r->who,
                           "%s; passed through unconverted", why);
           output_copy (r->out, &r->in, off, f->end);
           return 1;
@@ -424,11 +425,11 @@ repair_message (struct run *r, uint64_t off)
       r->st->passed++;
       reason = reason_text (&r->f, buf, sizeof buf);
       if (r->s->lint)
-        report_finding (r->s->quiet, r->in.name, r->line, r->number, r->who,
+        diag_finding (r->s->quiet, r->in.name, r->line, r->number, r->who,
                         "event 1029: Token should have been 'Message:' (%s)",
                         reason);
       else
-        report_finding (r->s->quiet, r->in.name, r->line, r->number, r->who,
+        diag_finding (r->s->quiet, r->in.name, r->line, r->number, r->who,
                         "%s; passed through unchanged", reason);
       output_copy (r->out, &r->in, off, r->f.end);
       ret = 1;
@@ -476,11 +477,11 @@ pass_stray (struct run *r, uint64_t off)
   r->st->stray_bytes += end - off;
   const char *s = end - off == 1 ? "" : "s";
   if (r->s->lint)
-    report_warning (r->s->quiet, r->in.name, r->line, "event 1029: Token "
+    diag_warning (r->s->quiet, r->in.name, r->line, "event 1029: Token "
                     "should have been 'Message:' (%" PRIu64 " stray byte%s "
                     "after message %" PRIu64 ")", end - off, s, r->number);
   else
-    report_warning (r->s->quiet, r->in.name, r->line, "%" PRIu64 " stray "
+    diag_warning (r->s->quiet, r->in.name, r->line, "%" PRIu64 " stray "
                     "byte%s after message %" PRIu64 " passed through "
                     "unchanged", end - off, s, r->number);
   output_copy (r->out, &r->in, off, end);
@@ -497,7 +498,7 @@ repair_stream (int fd, const char *name, struct output *out,
   uint64_t out_start = out->bytes;
   if (input_open (&r.in, fd, name, s->mem_cap) < 0)
     {
-      report_error (name, errno);
+      diag_error (name, errno);
       return EXIT_TROUBLE;
     }
   struct progress progress;
@@ -518,12 +519,12 @@ repair_stream (int fd, const char *name, struct output *out,
       st->preamble_lines = r.line - 1 + (input_byte (&r.in, first - 1) != '\n');
       if (s->lint)
         {
-          report_warning (s->quiet, name, 1, "event 1029: Token should have "
+          diag_warning (s->quiet, name, 1, "event 1029: Token should have "
                           "been 'Message:'");
           status = EXIT_UNREPAIRED;
         }
       else
-        report_warning (s->quiet, name, 1, "%" PRIu64 " lines %s passed "
+        diag_warning (s->quiet, name, 1, "%" PRIu64 " lines %s passed "
                         "through unchanged", st->preamble_lines,
                         more_messages (&r.in, first)
                         ? "before the first Message: line"
@@ -568,14 +569,14 @@ repair_stream (int fd, const char *name, struct output *out,
     status = EXIT_UNREPAIRED;
   if (nomem)
     {
-      report_error (name, ENOMEM);
+      diag_error (name, ENOMEM);
       status = EXIT_TROUBLE;
     }
   else if (r.in.err)
     {
       char what[512];
       snprintf (what, sizeof what, "%s: %s", name, r.in.err_what);
-      report_error (what, r.in.err);
+      diag_error (what, r.in.err);
       status = EXIT_TROUBLE;
     }
   frame_free (&r.f);

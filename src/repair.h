@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include "charset.h"
 #include "output.h"
-#include "report.h"
+#include "stats.h"
 
 enum { EXIT_REPAIRED = 0, EXIT_UNREPAIRED = 1, EXIT_TROUBLE = 2 };
 

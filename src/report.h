@@ -1,42 +1,26 @@
-/* Reporting: findings, errors and the summary, on standard error.  */
+/* The JSON Lines report: one object per message, in input order, for the
+   administrator who must know which messages were damaged and what
+   changed (the schema is in ccfix(1), REPORT).  */
 #ifndef CCFIX_REPORT_H
 #define CCFIX_REPORT_H
 
-#include <stdint.h>
-#include "frame.h"
+#include "charset.h"
+#include "output.h"
+#include "repair.h"
 
-/* What one input held and what became of it.  */
-struct stats
+struct report
 {
-  uint64_t messages, repaired, passed;
-  uint64_t repairs[3][3];      /* [enum level][blank, invalid, wrong] */
-  uint64_t scanned;            /* repaired messages framed by the scan */
-  uint64_t bytes_in, bytes_out;
-  uint64_t preamble_lines;
-  uint64_t stray_bytes;        /* between or after messages */
-  struct rule rule;
-  const char *rule_source;     /* "learned", "forced", "default" */
-  uint64_t evidence;           /* messages the rule was learned from */
-  uint64_t held;               /* messages held before the rule was known */
-  int bounded;                 /* the look-ahead bound cut learning short */
-  int style;                   /* enum slot_style */
+  struct output *out;
+  const char *account;         /* NULL: none */
+  struct charset *decode;      /* -f: header values to UTF-8; NULL: Latin-1 */
 };
 
-extern const char *program_name;
+/* An on_message callback: CTX is a struct report.  */
+void report_row (void *ctx, const struct message_note *note);
 
-/* "ccfix: FILE:LINE: message N: ..." unless QUIET; with WHO (-f: the
-   message's subject or sender), "message N (WHO): ...".  */
-void report_finding (int quiet, const char *file, uint64_t line,
-                     uint64_t message, const char *who, const char *fmt, ...)
-  __attribute__ ((format (printf, 6, 7)));
-/* "ccfix: FILE:LINE: ..." unless QUIET, for what is not about one
-   message.  */
-void report_warning (int quiet, const char *file, uint64_t line,
-                     const char *fmt, ...)
-  __attribute__ ((format (printf, 4, 5)));
-/* "ccfix: WHAT: strerror (ERR)", or "ccfix: WHAT" when ERR is 0; always,
-   whatever -q says.  */
-void report_error (const char *what, int err);
-void report_summary (const char *file, const struct stats *st);
+/* The account a file holds, from its name: the base name less a final
+   extension ("exports/One, User.txt" -> "One, User").  Returns a malloc'd
+   string, or NULL for standard input.  */
+char *account_from_name (const char *name);
 
 #endif

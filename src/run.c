@@ -11,16 +11,19 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "diag.h"
+#include "grow.h"
 #include "target.h"
 
 /* Repair NAME (or standard input for "-"), open as FD, onto OUT.  */
 static int
 repair_file (struct job *job, const char *name, int fd, struct output *out)
 {
-  struct row *rows = realloc (job->rows, (job->nrows + 1) * sizeof *rows);
+  struct row *rows = grow (job->rows, &job->rows_cap, job->nrows + 1,
+                           sizeof *rows);
   if (!rows)
     {
-      report_error (name, ENOMEM);
+      diag_error (name, ENOMEM);
       return EXIT_TROUBLE;
     }
   job->rows = rows;
@@ -34,7 +37,7 @@ repair_file (struct job *job, const char *name, int fd, struct output *out)
                                   : "stdin", out, job->convert, &row->st)
                 : repair_stream (fd, name, out, &job->s, &row->st);
   if (job->s.verbose)
-    report_summary (name, &row->st);
+    stats_summary (name, &row->st);
   return row->status;
 }
 
@@ -45,7 +48,7 @@ open_input (const char *name)
     return STDIN_FILENO;
   int fd = open (name, O_RDONLY);
   if (fd < 0)
-    report_error (name, errno);
+    diag_error (name, errno);
   return fd;
 }
 
@@ -117,7 +120,7 @@ check_files (const struct job *job)
   struct file_use *uses = malloc (n * sizeof *uses);
   if (!uses)
     {
-      report_error ("cannot check the file names", ENOMEM);
+      diag_error ("cannot check the file names", ENOMEM);
       return -1;
     }
   for (size_t i = 0; i < job->ninputs; i++)
@@ -155,54 +158,6 @@ catch_signals (void)
   signal (SIGHUP, on_fatal_signal);
 }
 
-static uint64_t
-repairs_of (const struct row *row)
-{
-  uint64_t repairs = 0;
-  for (int l = 0; l < 3; l++)
-    for (int c = 0; c < 3; c++)
-      repairs += row->st.repairs[l][c];
-  return repairs;
-}
-
-static const char *
-verdict (const struct job *job, const struct row *row)
-{
-  if (row->status == EXIT_TROUBLE)
-    return "error";
-  if (job->s.lint)
-    return row->status ? "would fail" : "would migrate";
-  if (row->st.passed)
-    return job->s.check ? "unframeable" : "passed through";
-  if (repairs_of (row))
-    return job->s.check ? "needs repair" : "repaired";
-  return "ok";
-}
-
-/* The per-file table: file, account, messages, repairs, passed through,
-   verdict, in columns as wide as their widest entry.  */
-static void
-print_table (const struct job *job)
-{
-  int wf = 4, wa = 7;
-  for (size_t i = 0; i < job->nrows; i++)
-    {
-      int n = (int) strlen (job->rows[i].name);
-      int a = job->rows[i].account ? (int) strlen (job->rows[i].account) : 1;
-      wf = n > wf ? n : wf;
-      wa = a > wa ? a : wa;
-    }
-  fprintf (stderr, "%-*s  %-*s  %8s  %7s  %6s  %s\n", wf, "FILE", wa,
-           "ACCOUNT", "MESSAGES", "REPAIRS", "PASSED", "VERDICT");
-  for (size_t i = 0; i < job->nrows; i++)
-    {
-      const struct row *r = &job->rows[i];
-      fprintf (stderr, "%-*s  %-*s  %8" PRIu64 "  %7" PRIu64 "  %6" PRIu64
-               "  %s\n", wf, r->name, wa, r->account ? r->account : "-",
-               r->st.messages, repairs_of (r), r->st.passed, verdict (job, r));
-    }
-}
-
 int
 run_job (struct job *job)
 {
@@ -215,7 +170,7 @@ run_job (struct job *job)
       if (target_open (&report, job->report_name, TARGET_REPORT) < 0)
         return EXIT_TROUBLE;
       job->report.out = &report.out;
-      job->s.on_message = jsonl_message;
+      job->s.on_message = report_row;
       job->s.on_message_ctx = &job->report;
     }
   int status = EXIT_REPAIRED;
@@ -233,7 +188,7 @@ run_job (struct job *job)
   else if (job->report_name && target_commit (&report, NULL) < 0)
     status = EXIT_TROUBLE;
   if ((job->s.verbose || job->s.check) && job->nrows > 1)
-    print_table (job);
+    stats_table (job->rows, job->nrows, job->s.lint, job->s.check);
   return status;
 }
 

@@ -6,17 +6,9 @@
 
 #include <stddef.h>
 #include "convert.h"
-#include "jsonl.h"
+#include "report.h"
 #include "repair.h"
-
-/* One input's outcome, for the table that ends a run over several.  */
-struct row
-{
-  const char *name;
-  char *account;
-  struct stats st;
-  int status;
-};
+#include "stats.h"
 
 /* What the command line asks for, and what holds across its inputs.  */
 struct job
@@ -29,10 +21,10 @@ struct job
   const char *suffix;          /* -iSUFFIX, or NULL */
   const char *report_name;     /* --report FILE, or NULL */
   const char *account;         /* --account, for the single input */
-  struct jsonl report;         /* its writer; report.decode set by caller */
+  struct report report;         /* its writer; report.decode set by caller */
   struct convert_settings *convert;   /* --convert, or NULL */
   struct row *rows;
-  size_t nrows;
+  size_t nrows, rows_cap;
 };
 
 /* Check the files, repair every input, write the table; the exit status.  */

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "report.h"
+#include "diag.h"
 
 /* The temporary files a signal must not leave behind: a fixed list, since
    the handler may neither lock nor allocate.  A run has at most a report
@@ -62,12 +62,12 @@ target_error (const struct target *t, const char *what, int err)
     return;
   if (!t->name)
     {
-      report_error (what, err);
+      diag_error (what, err);
       return;
     }
   char buf[PATH_MAX + 256];
   snprintf (buf, sizeof buf, "%s: %s", t->name, what);
-  report_error (buf, err);
+  diag_error (buf, err);
 }
 
 /* The file NAME finally names, its symbolic links followed (each link's
@@ -500,7 +500,7 @@ same_file (const struct file_use *a, const char *backup,
               "same file", backup, x, y);
   else
     snprintf (what, sizeof what, "%s and %s are the same file", x, y);
-  report_error (what, 0);
+  diag_error (what, 0);
   return -1;
 }
 
@@ -538,7 +538,7 @@ target_check_distinct (const struct file_use *uses, size_t n,
   struct seen *seen = malloc ((n ? n : 1) * sizeof *seen);
   if (!seen)
     {
-      report_error ("cannot check the file names", ENOMEM);
+      diag_error ("cannot check the file names", ENOMEM);
       return -1;
     }
   size_t k = 0;

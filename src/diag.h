@@ -1,0 +1,31 @@
+/* Diagnostics: findings, warnings, errors and the status line, on
+   standard error.  A leaf: everything that talks to the user calls down
+   into it.  */
+#ifndef CCFIX_DIAG_H
+#define CCFIX_DIAG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+extern const char *program_name;
+
+/* "ccfix: FILE:LINE: message N: ..." unless QUIET; with WHO (-f: the
+   message's subject or sender), "message N (WHO): ...".  */
+void diag_finding (int quiet, const char *file, uint64_t line,
+                   uint64_t message, const char *who, const char *fmt, ...)
+  __attribute__ ((format (printf, 6, 7)));
+/* "ccfix: FILE:LINE: ..." unless QUIET, for what is not about one
+   message.  */
+void diag_warning (int quiet, const char *file, uint64_t line,
+                     const char *fmt, ...)
+  __attribute__ ((format (printf, 4, 5)));
+/* "ccfix: WHAT: strerror (ERR)", or "ccfix: WHAT" when ERR is 0; always,
+   whatever -q says.  */
+void diag_error (const char *what, int err);
+
+/* The status line (progress): shown on standard error without a newline,
+   erased before anything else is written there.  LINE is the whole text.  */
+void diag_status (const char *line, size_t n);
+void diag_status_erase (void);
+
+#endif

@@ -223,8 +223,8 @@ warn_8bit (struct conv *v)
   if (v->c->warned_8bit)
     return;
   diag_warning (v->c->s->quiet, v->name, v->line, "8-bit bytes and no -f: "
-                  "text is labelled unknown-8bit and such display names are "
-                  "left out; -f CODEPAGE would name the code page");
+                "text is labelled unknown-8bit and such display names are "
+                "left out; -f CODEPAGE would name the code page");
   v->c->warned_8bit = 1;
 }
 
@@ -462,7 +462,7 @@ message_date (struct conv *v, struct cdate *d)
   if (found < 0)
     {
       diag_finding (v->c->s->quiet, v->name, v->line, v->number, NULL,
-                      "date line too long to be a date; no Date field");
+                    "date line too long to be a date; no Date field");
       return -1;
     }
   size_t n = strlen (buf);
@@ -474,7 +474,7 @@ message_date (struct conv *v, struct cdate *d)
   if (!why)
     return 0;
   diag_finding (v->c->s->quiet, v->name, v->line, v->number, NULL,
-                  "date '%s' %s; no Date field", buf, why);
+                "date '%s' %s; no Date field", buf, why);
   return -1;
 }
 
@@ -639,9 +639,9 @@ text_fields (struct conv *v, const struct item *t, int multipart,
                                  &len, &bad) == 0;
       if (!w->conv)
         diag_finding (v->c->s->quiet, v->name, v->line, v->number, NULL,
-                        "item %zu: byte offset %" PRIu64 " is not a "
-                        "character of %s; kept unconverted as unknown-8bit",
-                        t->k, bad, v->c->from_code);
+                      "item %zu: byte offset %" PRIu64 " is not a "
+                      "character of %s; kept unconverted as unknown-8bit",
+                      t->k, bad, v->c->from_code);
     }
   struct tmeasure m = { 0 };
   text_pass (v, it, w->conv, (struct sink) { tmeasure_feed, &m });
@@ -1085,7 +1085,7 @@ convert_message (struct conv *v, uint64_t off)
       const char *why = reason_text (f, buf, sizeof buf);
       v->st->passed++;
       diag_finding (v->c->s->quiet, v->name, v->line, v->number, NULL,
-                      "%s; kept as an unreadable part", why);
+                    "%s; kept as an unreadable part", why);
       convert_unreadable (v, off, f->end, why, v->number);
       if (v->c->s->on_message && report_message (v, off, f->end, why) < 0)
         return -1;
@@ -1107,8 +1107,8 @@ convert_stray (struct conv *v, uint64_t off)
   snprintf (why, sizeof why, "stray bytes after message %" PRIu64,
             v->number);
   diag_warning (v->c->s->quiet, v->name, v->line, "%" PRIu64 " stray "
-                  "byte%s after message %" PRIu64 " kept as an unreadable "
-                  "part", end - off, end - off == 1 ? "" : "s", v->number);
+                "byte%s after message %" PRIu64 " kept as an unreadable "
+                "part", end - off, end - off == 1 ? "" : "s", v->number);
   convert_unreadable (v, off, end, why, 0);
   v->line += count_lf (&v->in, off, end);
   return end;
@@ -1143,10 +1143,10 @@ convert_stream (int fd, const char *name, const char *account,
                         ? "lines before the first Message: line"
                         : "no Message: line";
       diag_warning (c->s->quiet, name, 1, "%" PRIu64 " lines %s kept as "
-                      "an unreadable part", st->preamble_lines,
-                      more_messages (&v.in, first)
-                      ? "before the first Message: line"
-                      : "and no Message: line");
+                    "an unreadable part", st->preamble_lines,
+                    more_messages (&v.in, first)
+                    ? "before the first Message: line"
+                    : "and no Message: line");
       convert_unreadable (&v, 0, clip_end (&v.in, first), why, 0);
     }
   uint64_t off = first;

@@ -55,7 +55,7 @@ vreport (const char *file, uint64_t line, uint64_t message, const char *who,
 
 void
 diag_finding (int quiet, const char *file, uint64_t line, uint64_t message,
-                const char *who, const char *fmt, ...)
+              const char *who, const char *fmt, ...)
 {
   if (quiet)
     return;
@@ -67,7 +67,7 @@ diag_finding (int quiet, const char *file, uint64_t line, uint64_t message,
 
 void
 diag_warning (int quiet, const char *file, uint64_t line,
-                const char *fmt, ...)
+              const char *fmt, ...)
 {
   if (quiet)
     return;

@@ -35,12 +35,10 @@ struct run
   enum slot_style style;
   struct repair_note *notes;   /* the current message's repairs */
   size_t nnotes, notes_cap;
-  struct part *parts;          /* -t: the current message's parts */
+  struct part *parts;          /* the current message's parts */
   size_t parts_cap;
-  const char *who;             /* -f: the message's subject, for findings */
-  char who_buf[160];
-  uint64_t line;               /* of the message being repaired */
-  uint64_t number;
+  struct teller t;             /* where findings are, and how said */
+  char who_buf[160];           /* -f: the message's subject */
 };
 
 /* Messages run up to the end of the stream or a final 0x1A.  */
@@ -85,156 +83,25 @@ learn_stream (struct input *in, uint64_t first, const struct settings *s,
   return 0;
 }
 
-const char *
-reason_text (const struct frame *f, char *buf, size_t n)
-{
-  const char *level = level_name (f->why_level);
-  switch (f->reason)
-    {
-    case WHY_NO_CONTENTS:
-      return "no Contents: line before the next Message: line";
-    case WHY_ENDS_EARLY:
-      return "cut short: the input ends inside the message's lines";
-    case WHY_MISSING_SLOT:
-      if (f->why_level == LEVEL_ITEM)
-        snprintf (buf, n, "item %zu has no count line", f->why_item);
-      else
-        snprintf (buf, n, "no %s count line", level);
-      return buf;
-    case WHY_NO_ITEM:
-      snprintf (buf, n, "no item line where item %zu should start",
-                f->why_item);
-      return buf;
-    case WHY_TIE:
-      return "two ways of cutting the contents into items score the same";
-    case WHY_TOO_MANY:
-      return "too many item lines in the contents to weigh";
-    case WHY_PAST_END:
-      if (f->why_level == LEVEL_ITEM)
-        snprintf (buf, n, "cut short: the item %zu count runs past the end "
-                  "of the input", f->why_item);
-      else
-        snprintf (buf, n, "cut short: the %s count runs past the end of "
-                  "the input", level);
-      return buf;
-    default:
-      return "cannot be framed";
-    }
-}
-
 static int
 note_repair (struct run *r, enum level level, size_t item,
              const struct fslot *s, const struct count *c)
 {
+  static const int class_index[] = { 2, 0, 1 };   /* by enum slot_class */
+  r->st->repairs[level][class_index[s->info.cls]]++;
+  tell_repair (&r->t, level, item, s, c, r->f.evidence == EV_SCAN);
   struct repair_note *p = grow (r->notes, &r->notes_cap, r->nnotes + 1,
                                 sizeof *p);
   if (!p)
     return -1;
   r->notes = p;
-  struct repair_note *n = &r->notes[r->nnotes++];
-  n->level = level;
-  n->item = item;
-  n->slot = s;
-  n->value = c->value;
-  n->width = c->width;
+  r->notes[r->nnotes++] = (struct repair_note) { level, item, s, c->value,
+                                                 c->width };
   return 0;
 }
 
-/* What the Migration Wizard would have read in slot S: spaces read as 0
-   (KB Q287056), anything else as the text there.  */
-static void
-wizard_reads (struct run *r, const struct fslot *s, char *buf, size_t n)
-{
-  size_t k = 0;
-  for (uint64_t at = s->off; at < s->off + s->info.width && k + 4 < n; at++)
-    {
-      int c = input_byte (&r->in, at);
-      if (c == ' ' || c == 0)
-        continue;
-      buf[k++] = c > ' ' && c < 0x7f && c != '\'' ? (char) c : '?';
-    }
-  if (k == 0)
-    buf[k++] = '0';
-  buf[k] = 0;
-}
-
-/* --lint: the event the Exchange 5.5 Migration Wizard would have logged
-   for a bad count (1027 for a message count, 1032 for the others).  */
-static void
-report_event (struct run *r, enum level level, size_t item,
-              const struct fslot *s)
-{
-  char read[40];
-  wizard_reads (r, s, read, sizeof read);
-  if (level == LEVEL_MESSAGE)
-    diag_finding (r->s->quiet, r->in.name, r->line, r->number, r->who,
-                    "event 1027: invalid Message size of '%s'", read);
-  else if (level == LEVEL_CONTENTS)
-    diag_finding (r->s->quiet, r->in.name, r->line, r->number, r->who,
-                    "event 1032: invalid Contents size of '%s'", read);
-  else
-    diag_finding (r->s->quiet, r->in.name, r->line, r->number, r->who,
-                    "event 1032: invalid Item size of '%s' (item %zu)", read,
-                    item);
-}
-
-static void
-report_repair (struct run *r, enum level level, size_t item,
-               const struct fslot *s, const struct count *c)
-{
-  static const int class_index[] = { 2, 0, 1 };   /* by enum slot_class */
-  r->st->repairs[level][class_index[s->info.cls]]++;
-  if (r->s->lint)
-    {
-      report_event (r, level, item, s);
-      return;
-    }
-  char what[64];
-  if (level == LEVEL_ITEM)
-    snprintf (what, sizeof what, "item %zu", item);
-  else
-    snprintf (what, sizeof what, "%s", level_name (level));
-  char was[32] = "";
-  if (s->info.cls == SLOT_VALID)
-    snprintf (was, sizeof was, " (%" PRIu64 ")", s->info.value);
-  diag_finding (r->s->quiet, r->in.name, r->line, r->number, r->who,
-                  "%s count %s%s, %s %" PRIu64 "%s", what,
-                  count_class_name (s), was,
-                  r->s->check ? "should be" : "now", c->value,
-                  r->f.evidence == EV_SCAN ? " (found by scan)" : "");
-}
-
-/* Write the framed message, its changed slots rewritten.  Returns how many
-   changed, -1 when out of memory.  */
-static int
-write_framed (struct run *r)
-{
-  const struct frame *f = &r->f;
-  const struct fslot *slots[2] = { &f->mslot, &f->cslot };
-  const struct count *counts[2] = { &r->rc.msg, &r->rc.contents };
-  uint64_t pos = f->off;
-  int changed = 0;
-  for (size_t k = 0; k < 2 + f->nitems; k++)
-    {
-      const struct fslot *s = k < 2 ? slots[k] : &f->items[k - 2].slot;
-      const struct count *c = k < 2 ? counts[k] : &r->rc.items[k - 2];
-      if (!c->change)
-        continue;
-      output_copy (r->out, &r->in, pos, s->off);
-      output_slot (r->out, c->value, c->width, r->style);
-      pos = s->off + s->info.width;
-      enum level level = k < 2 ? (enum level) k : LEVEL_ITEM;
-      report_repair (r, level, k - 1, s, c);
-      if (note_repair (r, level, k - 1, s, c) < 0)
-        return -1;
-      changed++;
-    }
-  output_copy (r->out, &r->in, pos, f->end);
-  return changed;
-}
-
-/* A part of a message as -t writes it: text to convert, binary data to
-   copy, or a slot (K: 0 message, 1 contents, 2 + i item i).  */
+/* A part of a message as it is written: text (converted by -t), binary
+   data (copied), or a slot (K: 0 message, 1 contents, 2 + i item i).  */
 struct part
 {
   uint64_t from, to;
@@ -246,7 +113,8 @@ struct part
 #define MAX_FIXED_PARTS 8
 
 /* The parts of the framed message in order, each text part being one of
-   the lengths recount_sizes needs.  */
+   the lengths recount_sizes needs.  Only -t tells text items from the
+   others, whose data it never converts.  */
 static size_t
 list_parts (struct run *r, struct sizes *z, struct part *parts)
 {
@@ -270,8 +138,12 @@ list_parts (struct run *r, struct sizes *z, struct part *parts)
       struct item_sizes *iz = &z->items[i];
       struct line ln;
       uint64_t v;
-      line_get (&r->in, it->off, &ln);
-      int text = line_has_prefix (&r->in, &ln, "Text item:", 10, &v);
+      int text = 0;
+      if (r->s->transcode)
+        {
+          line_get (&r->in, it->off, &ln);
+          text = line_has_prefix (&r->in, &ln, "Text item:", 10, &v);
+        }
       uint64_t data = it->slot.next;
       PART (prev, it->off, PART_TEXT, 0, &iz->before);
       PART (it->off, it->slot.off, PART_TEXT, 0, &iz->line);
@@ -294,85 +166,115 @@ sink_output (void *ctx, const char *p, size_t n)
   output_bytes (ctx, (const unsigned char *) p, n);
 }
 
-/* -t: measure the message converted, recount, and write it converted.
-   Returns 0, 1 when it holds bytes invalid in its code page (it is then
-   passed through unconverted), -1 when out of memory.  */
+/* -t: the lengths the parts will have once converted, for the recount.
+   Returns 0, 1 when the message holds text that cannot be converted (WHY
+   says so), -1 when out of memory.  */
 static int
-write_transcoded (struct run *r, uint64_t off, char *why, size_t why_size)
+measure_parts (struct run *r, size_t n, char *why, size_t why_size)
 {
-  const struct frame *f = &r->f;
-  if (recount_reserve (f, &r->rc) < 0)
-    return -1;
-  size_t max = MAX_FIXED_PARTS + 5 * f->nitems;
-  struct part *parts = grow (r->parts, &r->parts_cap, max, sizeof *parts);
-  if (!parts)
-    return -1;
-  r->parts = parts;
-  struct sizes z = { .items = r->rc.item_sizes };
-  size_t n = list_parts (r, &z, r->parts);
+  struct charset *cs = r->s->transcode;
   for (size_t k = 0; k < n; k++)
     {
       struct part *p = &r->parts[k];
       uint64_t len = p->to - p->from, bad;
-      struct charset *cs = r->s->transcode;
       int c = p->kind == PART_TEXT
               ? charset_convert (cs, &r->in, p->from, p->to, NULL, NULL,
                                  &len, &bad) : 0;
+      if (c == -2)
+        {
+          snprintf (why, why_size, "character U+%04" PRIX32 " at byte "
+                    "offset %" PRIu64 " has no equivalent in %s",
+                    cs->unmapped, bad, cs->to);
+          return 1;
+        }
       if (c < 0)
         {
-          if (c == -2)
-            snprintf (why, why_size, "character U+%04" PRIX32 " at byte "
-                      "offset %" PRIu64 " has no equivalent in %s",
-                      cs->unmapped, bad, cs->to);
-          else
-            snprintf (why, why_size, "byte offset %" PRIu64 " is not a "
-                      "character of %s", bad, cs->from);
-          diag_finding (r->s->quiet, r->in.name, r->line, r->number, r->who,
-                          "%s; passed through unconverted", why);
-          output_copy (r->out, &r->in, off, f->end);
+          snprintf (why, why_size, "byte offset %" PRIu64 " is not a "
+                    "character of %s", bad, cs->from);
           return 1;
         }
       if (p->size)
         *p->size = len;
     }
-  if (recount_sizes (f, &z, r->st->rule, &r->rc) < 0)
+  return 0;
+}
+
+/* Write part P: a slot rewritten when its count changed, text converted
+   under -t, anything else copied.  Returns 1 when a slot changed, -1 when
+   out of memory.  */
+static int
+write_part (struct run *r, const struct part *p)
+{
+  const struct frame *f = &r->f;
+  if (p->kind == PART_SLOT)
+    {
+      const struct fslot *s = p->k == 0 ? &f->mslot : p->k == 1
+                              ? &f->cslot : &f->items[p->k - 2].slot;
+      const struct count *c = p->k == 0 ? &r->rc.msg : p->k == 1
+                              ? &r->rc.contents : &r->rc.items[p->k - 2];
+      if (c->change)
+        {
+          output_slot (r->out, c->value, c->width, r->style);
+          enum level level = p->k < 2 ? (enum level) p->k : LEVEL_ITEM;
+          return note_repair (r, level, p->k - 1, s, c) < 0 ? -1 : 1;
+        }
+    }
+  else if (p->kind == PART_TEXT && r->s->transcode)
+    {
+      uint64_t len, bad;
+      if (r->out->fd >= 0)
+        charset_convert (r->s->transcode, &r->in, p->from, p->to,
+                         sink_output, r->out, &len, &bad);
+      else
+        r->out->bytes += *p->size;
+      return 0;
+    }
+  output_copy (r->out, &r->in, p->from, p->to);
+  return 0;
+}
+
+/* Recount the framed message (from the lengths its parts will have under
+   -t) and write it, part by part.  Returns 0, 1 when -t cannot convert it
+   (it is then passed through unconverted, WHY saying why), -1 when out of
+   memory.  */
+static int
+write_message (struct run *r, char *why, size_t why_size)
+{
+  const struct frame *f = &r->f;
+  struct part *parts = grow (r->parts, &r->parts_cap,
+                             MAX_FIXED_PARTS + 5 * f->nitems, sizeof *parts);
+  if (!parts || recount_reserve (f, &r->rc) < 0)
+    return -1;
+  r->parts = parts;
+  struct sizes z = { .items = r->rc.item_sizes };
+  size_t n = list_parts (r, &z, parts);
+  if (r->s->transcode)
+    {
+      int bad = measure_parts (r, n, why, why_size);
+      if (bad)
+        {
+          tell_unconverted (&r->t, why);
+          output_copy (r->out, &r->in, f->off, f->end);
+          return 1;
+        }
+      if (recount_sizes (f, &z, r->st->rule, &r->rc) < 0)
+        return -1;
+    }
+  else if (recount_message (f, r->st->rule, &r->rc) < 0)
     return -1;
   int changed = 0;
   for (size_t k = 0; k < n; k++)
     {
-      const struct part *p = &r->parts[k];
-      uint64_t len, bad;
-      if (p->kind == PART_BINARY)
-        output_copy (r->out, &r->in, p->from, p->to);
-      else if (p->kind == PART_TEXT)
-        {
-          if (r->out->fd >= 0)
-            charset_convert (r->s->transcode, &r->in, p->from, p->to,
-                             sink_output, r->out, &len, &bad);
-          else
-            r->out->bytes += *p->size;
-        }
-      else
-        {
-          const struct fslot *s = p->k == 0 ? &f->mslot : p->k == 1
-                                  ? &f->cslot : &f->items[p->k - 2].slot;
-          const struct count *c = p->k == 0 ? &r->rc.msg : p->k == 1
-                                  ? &r->rc.contents : &r->rc.items[p->k - 2];
-          if (!c->change)
-            {
-              output_copy (r->out, &r->in, p->from, p->to);
-              continue;
-            }
-          output_slot (r->out, c->value, c->width, r->style);
-          enum level level = p->k < 2 ? (enum level) p->k : LEVEL_ITEM;
-          report_repair (r, level, p->k - 1, s, c);
-          if (note_repair (r, level, p->k - 1, s, c) < 0)
-            return -1;
-          changed++;
-        }
+      int c = write_part (r, &parts[k]);
+      if (c < 0)
+        return -1;
+      changed |= c;
     }
   if (changed)
-    r->st->repaired++;
+    {
+      r->st->repaired++;
+      r->st->scanned += f->evidence == EV_SCAN;
+    }
   return 0;
 }
 
@@ -416,84 +318,121 @@ repair_message (struct run *r, uint64_t off)
     return 0;
   r->st->messages++;
   r->nnotes = 0;
-  r->who = r->s->names ? label_message (r) : NULL;
+  r->t.who = r->s->names ? label_message (r) : NULL;
   char buf[128];
   const char *reason = NULL;
-  int ret = 0;
+  int ret = 1;
   if (r->f.status != FRAMED)
     {
-      r->st->passed++;
       reason = reason_text (&r->f, buf, sizeof buf);
-      if (r->s->lint)
-        diag_finding (r->s->quiet, r->in.name, r->line, r->number, r->who,
-                        "event 1029: Token should have been 'Message:' (%s)",
-                        reason);
-      else
-        diag_finding (r->s->quiet, r->in.name, r->line, r->number, r->who,
-                        "%s; passed through unchanged", reason);
+      tell_passed (&r->t, reason);
       output_copy (r->out, &r->in, off, r->f.end);
-      ret = 1;
     }
-  else if (r->s->transcode)
-    {
-      ret = write_transcoded (r, off, buf, sizeof buf);
-      if (ret < 0)
-        return -1;
-      if (ret)
-        {
-          r->st->passed++;
-          reason = buf;
-        }
-    }
-  else
-    {
-      if (recount_message (&r->f, r->st->rule, &r->rc) < 0)
-        return -1;
-      int changed = write_framed (r);
-      if (changed < 0)
-        return -1;
-      if (changed)
-        {
-          r->st->repaired++;
-          r->st->scanned += r->f.evidence == EV_SCAN;
-        }
-    }
+  else if ((ret = write_message (r, buf, sizeof buf)) > 0)
+    reason = buf;
+  if (ret < 0)
+    return -1;
+  r->st->passed += ret;
   if (r->s->on_message)
     {
-      struct message_note note = { r->in.name, &r->in, r->number, off,
-                                   r->line, &r->f, reason, r->notes,
+      struct message_note note = { r->in.name, &r->in, r->t.number, off,
+                                   r->t.line, &r->f, reason, r->notes,
                                    r->nnotes, r->style, NULL };
       r->s->on_message (r->s->on_message_ctx, &note);
     }
   return ret;
 }
 
-/* Stray bytes after message R->number (FORMAT.md): passed through with a
-   warning, like a preamble.  Returns where they end.  */
+/* Stray bytes after the message before OFF (FORMAT.md): passed through
+   with a warning, like a preamble.  Returns where they end.  */
 static uint64_t
 pass_stray (struct run *r, uint64_t off)
 {
   uint64_t end = stray_end (&r->in, off);
   r->st->stray_bytes += end - off;
-  const char *s = end - off == 1 ? "" : "s";
-  if (r->s->lint)
-    diag_warning (r->s->quiet, r->in.name, r->line, "event 1029: Token "
-                    "should have been 'Message:' (%" PRIu64 " stray byte%s "
-                    "after message %" PRIu64 ")", end - off, s, r->number);
-  else
-    diag_warning (r->s->quiet, r->in.name, r->line, "%" PRIu64 " stray "
-                    "byte%s after message %" PRIu64 " passed through "
-                    "unchanged", end - off, s, r->number);
+  tell_stray (&r->t, end - off);
   output_copy (r->out, &r->in, off, end);
-  r->line += count_lf (&r->in, off, end);
+  r->t.line += count_lf (&r->in, off, end);
   return end;
+}
+
+/* The bytes before the first Message: line at FIRST: passed through with a
+   warning.  */
+static void
+pass_preamble (struct run *r, uint64_t first)
+{
+  r->st->preamble_lines = r->t.line - 1
+                          + (input_byte (&r->in, first - 1) != '\n');
+  tell_preamble (&r->t, r->st->preamble_lines,
+                 more_messages (&r->in, first));
+  output_copy (r->out, &r->in, 0, first);
+}
+
+/* Every message from OFF on, and the stray bytes between them; the exit
+   status they deserve, -1 when out of memory.  */
+static int
+repair_messages (struct run *r, uint64_t off, struct progress *progress)
+{
+  int status = EXIT_REPAIRED;
+  while (!r->out->err && !r->in.err && more_messages (&r->in, off))
+    {
+      if (!message_starts (&r->in, off))
+        {
+          off = pass_stray (r, off);
+          if (r->s->lint)
+            status = EXIT_UNREPAIRED;
+          continue;
+        }
+      r->t.number++;
+      int m = repair_message (r, off);
+      if (m < 0)
+        return -1;
+      if (m > 0)
+        status = EXIT_UNREPAIRED;
+      r->t.line += count_lf (&r->in, off, r->f.end);
+      off = r->f.end;
+      input_release (&r->in, output_needs (r->out, &r->in, off));
+      if (r->s->progress)
+        progress_messages (progress, r->st->messages, r->st->repaired);
+    }
+  if (!r->out->err && !r->in.err)
+    {
+      /* The tail: a final 0x1A.  */
+      stream_end (&r->in);
+      output_copy (r->out, &r->in, off, input_size (&r->in));
+    }
+  return status;
+}
+
+/* The exit status of a run that ended with STATUS, or with an error.  */
+static int
+finish (struct run *r, int status)
+{
+  const struct stats *st = r->st;
+  if (r->s->check && (st->repaired || st->passed))
+    status = EXIT_UNREPAIRED;
+  if (status < 0)
+    {
+      diag_error (r->in.name, ENOMEM);
+      status = EXIT_TROUBLE;
+    }
+  else if (r->in.err)
+    {
+      char what[512];
+      snprintf (what, sizeof what, "%s: %s", r->in.name, r->in.err_what);
+      diag_error (what, r->in.err);
+      status = EXIT_TROUBLE;
+    }
+  return status;
 }
 
 int
 repair_stream (int fd, const char *name, struct output *out,
                const struct settings *s, struct stats *st)
 {
-  struct run r = { .out = out, .s = s, .st = st };
+  struct run r = { .out = out, .s = s, .st = st,
+                   .t = { .file = name, .quiet = s->quiet, .lint = s->lint,
+                          .check = s->check } };
   memset (st, 0, sizeof *st);
   uint64_t out_start = out->bytes;
   if (input_open (&r.in, fd, name, s->mem_cap) < 0)
@@ -501,6 +440,7 @@ repair_stream (int fd, const char *name, struct output *out,
       diag_error (name, errno);
       return EXIT_TROUBLE;
     }
+  r.t.in = &r.in;
   struct progress progress;
   if (s->progress)
     {
@@ -508,56 +448,20 @@ repair_stream (int fd, const char *name, struct output *out,
       r.in.on_read = progress_bytes;
       r.in.on_read_ctx = &progress;
     }
-  int status = EXIT_REPAIRED, nomem = 0;
   uint64_t first = next_message_line (&r.in, 0);
-  if (learn_stream (&r.in, first, s, &r.f, st) < 0)
-    nomem = 1;
+  int status = learn_stream (&r.in, first, s, &r.f, st);
   r.style = (enum slot_style) st->style;
-  r.line = 1 + count_lf (&r.in, 0, first);
-  if (first > 0 && !nomem)
+  r.t.line = 1 + count_lf (&r.in, 0, first);
+  if (status == 0 && first > 0)
     {
-      st->preamble_lines = r.line - 1 + (input_byte (&r.in, first - 1) != '\n');
+      pass_preamble (&r, first);
       if (s->lint)
-        {
-          diag_warning (s->quiet, name, 1, "event 1029: Token should have "
-                          "been 'Message:'");
-          status = EXIT_UNREPAIRED;
-        }
-      else
-        diag_warning (s->quiet, name, 1, "%" PRIu64 " lines %s passed "
-                        "through unchanged", st->preamble_lines,
-                        more_messages (&r.in, first)
-                        ? "before the first Message: line"
-                        : "and no Message: line");
-      output_copy (out, &r.in, 0, first);
-    }
-  uint64_t off = first;
-  while (!nomem && !out->err && !r.in.err && more_messages (&r.in, off))
-    {
-      if (!message_starts (&r.in, off))
-        {
-          off = pass_stray (&r, off);
-          if (s->lint)
-            status = EXIT_UNREPAIRED;
-          continue;
-        }
-      r.number++;
-      int m = repair_message (&r, off);
-      if (m < 0)
-        nomem = 1;
-      else if (m > 0)
         status = EXIT_UNREPAIRED;
-      r.line += count_lf (&r.in, off, r.f.end);
-      off = r.f.end;
-      input_release (&r.in, output_needs (out, &r.in, off));
-      if (s->progress)
-        progress_messages (&progress, st->messages, st->repaired);
     }
-  if (!nomem && !out->err && !r.in.err)
+  if (status >= 0)
     {
-      /* The tail: a final 0x1A.  */
-      stream_end (&r.in);
-      output_copy (out, &r.in, off, input_size (&r.in));
+      int m = repair_messages (&r, first, &progress);
+      status = m < 0 ? m : m > status ? m : status;
     }
   /* Queued input bytes must go before the input does.  */
   output_flush (out);
@@ -565,20 +469,7 @@ repair_stream (int fd, const char *name, struct output *out,
     progress_stop (&progress);
   st->bytes_in = input_size (&r.in);
   st->bytes_out = out->bytes - out_start;
-  if (s->check && (st->repaired || st->passed))
-    status = EXIT_UNREPAIRED;
-  if (nomem)
-    {
-      diag_error (name, ENOMEM);
-      status = EXIT_TROUBLE;
-    }
-  else if (r.in.err)
-    {
-      char what[512];
-      snprintf (what, sizeof what, "%s: %s", name, r.in.err_what);
-      diag_error (what, r.in.err);
-      status = EXIT_TROUBLE;
-    }
+  status = finish (&r, status);
   frame_free (&r.f);
   recount_free (&r.rc);
   free (r.notes);

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include "charset.h"
 #include "output.h"
+#include "findings.h"
 #include "stats.h"
 
 enum { EXIT_REPAIRED = 0, EXIT_UNREPAIRED = 1, EXIT_TROUBLE = 2 };
@@ -64,9 +65,6 @@ int learn_stream (struct input *in, uint64_t first, const struct settings *s,
 /* Whether a message can start at OFF: not the end of the stream, nor a
    final 0x1A.  */
 int more_messages (struct input *in, uint64_t off);
-/* Why F could not be framed, in words for a finding (in BUF, or a
-   constant).  */
-const char *reason_text (const struct frame *f, char *buf, size_t n);
 
 /* Repair the stream read from FD (named NAME in messages) onto OUT.
    Returns the exit status it deserves; fills ST.  */

@@ -155,6 +155,29 @@ open_converter (struct charset *c, const char *to, const char *from)
   return -1;
 }
 
+/* --domain, --date-order and --timezone into C, checked.  */
+static int
+convert_names (const struct gengetopt_args_info *args,
+               struct convert_settings *c)
+{
+  /* No default in the option itself: gengetopt would allocate it, and
+     a failed parse does not free what it allocated.  */
+  if (args->domain_given)
+    c->domain = args->domain_arg;
+  char at[512];
+  if (snprintf (at, sizeof at, "x@%s", c->domain) >= (int) sizeof at
+      || !address_is_spec (at, strlen (at)))
+    return usage_error ("--domain must be a plain domain name");
+  c->order = (enum date_order) args->date_order_arg;
+  if (args->timezone_given && !date_zone_known (args->timezone_arg))
+    {
+      snprintf (at, sizeof at, "unknown time zone '%s'", args->timezone_arg);
+      return usage_error (at);
+    }
+  c->zone = args->timezone_arg;
+  return 0;
+}
+
 /* --convert and the options that shape it: what does not combine with it,
    the address map, the zone.  Sets JOB->convert.  */
 static int
@@ -175,21 +198,8 @@ convert_options (const struct gengetopt_args_info *args, struct job *job,
     return usage_error ("--convert does not combine with --check, --lint, "
                         "--in-place or --to-code");
   convert_settings_default (c, &job->s);
-  /* No default in the option itself: gengetopt would allocate it, and
-     a failed parse does not free what it allocated.  */
-  if (args->domain_given)
-    c->domain = args->domain_arg;
-  char at[512];
-  if (snprintf (at, sizeof at, "x@%s", c->domain) >= (int) sizeof at
-      || !address_is_spec (at, strlen (at)))
-    return usage_error ("--domain must be a plain domain name");
-  c->order = (enum date_order) args->date_order_arg;
-  if (args->timezone_given && !date_zone_known (args->timezone_arg))
-    {
-      snprintf (at, sizeof at, "unknown time zone '%s'", args->timezone_arg);
-      return usage_error (at);
-    }
-  c->zone = args->timezone_arg;
+  if (convert_names (args, c) != 0)
+    return EXIT_TROUBLE;
   if (args->from_code_given)
     {
       if (open_converter (&cv->to_utf8, "UTF-8", args->from_code_arg) < 0)

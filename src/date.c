@@ -79,15 +79,16 @@ date_sep (char c)
   return c == '/' || c == '-' || c == '.';
 }
 
-int
-date_parse (const char *p, size_t n, enum date_order order, struct cdate *d)
+/* The date part, M/D/Y in ORDER, from *P.  */
+static int
+parse_day (const char **p, const char *end, enum date_order order,
+           struct cdate *d)
 {
-  const char *end = p + n;
-  int part[3], digits[3], k;
+  int part[3], digits[3];
   for (int i = 0; i < 3; i++)
     {
-      part[i] = number (&p, end, 4, &digits[i]);
-      if (part[i] < 0 || (i < 2 && (p == end || !date_sep (*p++))))
+      part[i] = number (p, end, 4, &digits[i]);
+      if (part[i] < 0 || (i < 2 && (*p == end || !date_sep (*(*p)++))))
         return -1;
     }
   int yi = order == ORDER_YMD ? 0 : 2;
@@ -100,10 +101,27 @@ date_parse (const char *p, size_t n, enum date_order order, struct cdate *d)
     d->year += d->year >= 70 ? 1900 : 2000;
   d->month = part[mi];
   d->day = part[di];
-  if (p == end || *p != ' ')
-    return -1;
-  while (p < end && *p == ' ')
-    p++;
+  return 0;
+}
+
+/* 1 for AM, 2 for PM at *P (moved past it), else 0.  */
+static int
+half_day (const char **p, const char *end)
+{
+  if (end - *p < 2 || ((*p)[1] != 'M' && (*p)[1] != 'm'))
+    return 0;
+  int half = (*p)[0] == 'A' || (*p)[0] == 'a' ? 1
+             : (*p)[0] == 'P' || (*p)[0] == 'p' ? 2 : 0;
+  if (half)
+    *p += 2;
+  return half;
+}
+
+/* The time part, H:MM[:SS] [AM|PM], from *P to END.  */
+static int
+parse_time (const char *p, const char *end, struct cdate *d)
+{
+  int k;
   d->hour = number (&p, end, 2, &k);
   if (d->hour < 0 || p == end || *p++ != ':')
     return -1;
@@ -120,20 +138,24 @@ date_parse (const char *p, size_t n, enum date_order order, struct cdate *d)
     }
   while (p < end && *p == ' ')
     p++;
-  int half = 0;
-  if (end - p >= 2 && (p[1] == 'M' || p[1] == 'm'))
-    {
-      half = p[0] == 'A' || p[0] == 'a' ? 1 : p[0] == 'P' || p[0] == 'p'
-             ? 2 : 0;
-      if (half)
-        p += 2;
-    }
-  if (p != end)
-    return -1;
-  if (half && (d->hour < 1 || d->hour > 12))
+  int half = half_day (&p, end);
+  if (p != end || (half && (d->hour < 1 || d->hour > 12)))
     return -1;
   if (half)
     d->hour = d->hour % 12 + (half == 2 ? 12 : 0);
+  return 0;
+}
+
+int
+date_parse (const char *p, size_t n, enum date_order order, struct cdate *d)
+{
+  const char *end = p + n;
+  if (parse_day (&p, end, order, d) < 0 || p == end || *p != ' ')
+    return -1;
+  while (p < end && *p == ' ')
+    p++;
+  if (parse_time (p, end, d) < 0)
+    return -1;
   d->offset = 0;
   d->zoned = 0;
   return d->month >= 1 && d->month <= 12 && d->day >= 1

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "address.h"
+#include "testutil.h"
 
 static struct address a;
 
@@ -171,9 +172,5 @@ address_suite (void)
 int
 main (void)
 {
-  SRunner *sr = srunner_create (address_suite ());
-  srunner_run_all (sr, CK_NORMAL);
-  int failed = srunner_ntests_failed (sr);
-  srunner_free (sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return check_main (address_suite ());
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "date.h"
+#include "testutil.h"
 
 /* D read in ORDER and placed in ZONE, as RFC 5322 writes it; "-" when it
    does not parse, "gap" when it does not exist in the zone.  */
@@ -149,9 +150,5 @@ date_suite (void)
 int
 main (void)
 {
-  SRunner *sr = srunner_create (date_suite ());
-  srunner_run_all (sr, CK_NORMAL);
-  int failed = srunner_ntests_failed (sr);
-  srunner_free (sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return check_main (date_suite ());
 }

@@ -8,6 +8,7 @@
 
 #include "mbox.h"
 #include "mime.h"
+#include "testutil.h"
 
 /* A sink into a growing string.  */
 struct str
@@ -426,9 +427,5 @@ mime_suite (void)
 int
 main (void)
 {
-  SRunner *sr = srunner_create (mime_suite ());
-  srunner_run_all (sr, CK_NORMAL);
-  int failed = srunner_ntests_failed (sr);
-  srunner_free (sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return check_main (mime_suite ());
 }

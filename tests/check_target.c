@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "target.h"
+#include "testutil.h"
 
 static char dir[PATH_MAX];
 
@@ -244,9 +245,5 @@ target_suite (void)
 int
 main (void)
 {
-  SRunner *sr = srunner_create (target_suite ());
-  srunner_run_all (sr, CK_NORMAL);
-  int failed = srunner_ntests_failed (sr);
-  srunner_free (sr);
-  return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+  return check_main (target_suite ());
 }

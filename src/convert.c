@@ -1160,6 +1160,9 @@ message_begin (struct conv *v, const char *sender, const char *date,
       char hash[17];
       memcpy (hash, v->hash, 16);
       hash[16] = 0;
+      /* The name maildir_deliver gives, for the report.  */
+      snprintf (name, sizeof name, "%" PRIu64 ".%s.ccfix:2,", v->number,
+                hash);
       r = maildir_deliver (&v->d, &v->md, v->number, hash);
     }
   else
@@ -1170,24 +1173,25 @@ message_begin (struct conv *v, const char *sender, const char *date,
                 : "%06" PRIu64 "-unreadable.eml", v->number);
       r = delivery_open (&v->d, v->dir, v->dir, name);
     }
-  const char *file = v->d.name ? v->d.name : name;
-  size_t n = strlen (v->folder) + strlen (file) + 8;
+  int err = errno;
+  size_t n = strlen (v->folder) + strlen (name) + 8;
   char *path = realloc (v->path, n);
   if (path)
     {
       v->path = path;
       if (v->c->format == CONVERT_EML)
-        snprintf (path, n, "%s/%s", v->folder, file);
+        snprintf (path, n, "%s/%s", v->folder, name);
       else
         snprintf (path, n, "%s%scur/%s", v->folder, *v->folder ? "/" : "",
-                  file);
+                  name);
     }
   if (r < 0 || !path)
     {
       if (r == 0)
         delivery_abort (&v->d);
       file_error (v, path ? v->path : v->folder,
-                  r < 0 ? v->d.failed : "cannot name the file", errno);
+                  r < 0 ? v->d.failed : "cannot name the file",
+                  r < 0 ? err : ENOMEM);
       return;
     }
   v->delivering = 1;

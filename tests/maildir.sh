@@ -68,6 +68,15 @@ grep -q "^ccfix: $ex:[0-9]*: message 4: .*holds other bytes; left alone$" \
 [ "$(cat "$f")" = "not this message" ] && ok || bad "conflict: file overwritten"
 [ -n "$(find "$out/.Projects/cur" -type f)" ] && ok || bad "conflict: the rest not delivered"
 
+# A folder that cannot be made (a file in its place) is an I/O error:
+# said once, with its path, exit 2.
+out=$tmp/blocked
+mkdir "$out" && : > "$out/.Faxes" || exit 1
+expect 2 "blocked folder" "$CCFIX" --convert=maildir $rule -o "$out" "$ex"
+grep -q "^ccfix: $out/.Faxes: cannot create the folder: Not a directory$" \
+  "$tmp/err" && [ "$(wc -l < "$tmp/err")" -eq 1 ] && ok ||
+  bad "blocked folder: $(cat "$tmp/err")"
+
 # Several accounts into one tree at once, as README shows: every message
 # of each, the folders shared.
 mkdir "$tmp/accts" || exit 1

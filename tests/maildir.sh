@@ -8,6 +8,9 @@
 . "${srcdir:-.}/tests/testlib.sh"
 srcdir=${srcdir:-.}
 check_py=$srcdir/tests/maildir_check.py
+# It imports convert_check.py: no byte code beside it in the source tree.
+PYTHONDONTWRITEBYTECODE=1
+export PYTHONDONTWRITEBYTECODE
 
 if ! command -v python3 > /dev/null 2>&1; then
   bad "python3 is not installed (a test dependency: see README)"

@@ -729,7 +729,6 @@ struct attachment
   char name[1040];             /* up to a title of 1024 bytes and ".pcx" */
   size_t n;
   int from_title;              /* NAME is title bytes as they stand */
-  int given;                   /* ccfix made the name up: fax-K, item-K */
   int dated;
   struct cdate d;
   const char *type;
@@ -797,22 +796,22 @@ b64_sink (void *ctx, const char *p, size_t n)
   b64_feed (ctx, p, n);
 }
 
-/* The title of item T in UTF-8 with -f (else as it stands) into BUF (N
-   bytes); its length.  */
+/* [FROM, TO) of the input in UTF-8 with -f (else as it stands) into BUF
+   (N bytes): a title or a folder's name.  Returns its length.  */
 static size_t
-title_utf8 (struct conv *v, const struct item *t, char *buf, size_t n)
+range_utf8 (struct conv *v, uint64_t from, uint64_t to, char *buf, size_t n)
 {
   struct text_buf tb = { buf, n, 0 };
   uint64_t len, bad;
   if (v->c->text
-      && charset_convert (v->c->text, &v->in, t->title, t->title_end, NULL,
-                          NULL, &len, &bad) == 0 && len <= n)
+      && charset_convert (v->c->text, &v->in, from, to, NULL, NULL, &len,
+                          &bad) == 0 && len <= n)
     {
-      charset_convert (v->c->text, &v->in, t->title, t->title_end,
-                       charset_to_buf, &tb, &len, &bad);
+      charset_convert (v->c->text, &v->in, from, to, charset_to_buf, &tb,
+                       &len, &bad);
       return tb.n;
     }
-  return read_bytes (&v->in, t->title, t->title_end, buf, n);
+  return read_bytes (&v->in, from, to, buf, n);
 }
 
 /* A fax item: PCX or not, named after its title or its number among the
@@ -830,12 +829,11 @@ fax_get (struct conv *v, const struct item *t, struct attachment *a,
     }
   int pcx = pcx_detect (head, k);
   char title[1024];
-  size_t n = title_utf8 (v, t, title, sizeof title);
+  size_t n = range_utf8 (v, t->title, t->title_end, title, sizeof title);
   char *name = pcx_fax_name (title, n, fax, pcx);
   if (!name)
     {
       /* Out of memory for a name: the number alone still names it.  */
-      n = 0;
       a->n = (size_t) snprintf (a->name, sizeof a->name, "fax-%" PRIu64,
                                 fax);
     }
@@ -847,7 +845,6 @@ fax_get (struct conv *v, const struct item *t, struct attachment *a,
   if (a->n >= sizeof a->name)
     a->n = sizeof a->name - 1;
   a->from_title = 0;
-  a->given = n == 0;
   if (pcx)
     a->type = "image/x-pcx";
 }
@@ -882,7 +879,7 @@ attachment_get (struct conv *v, const struct item *t, struct attachment *a)
   a->from = t->it->slot.next;
   a->to = a->from + t->it->data_len;
   a->from_title = 1;
-  a->given = a->dated = a->mac = 0;
+  a->dated = a->mac = 0;
   a->type = NULL;
   unsigned char head[MACBIN_HEADER];
   size_t k = read_bytes (&v->in, a->from, a->to, (char *) head, sizeof head);
@@ -899,7 +896,6 @@ attachment_get (struct conv *v, const struct item *t, struct attachment *a)
     a->n = read_bytes (&v->in, t->title, t->title_end, a->name, 1024);
   if (a->n == 0)
     {
-      a->given = 1;
       a->from_title = 0;
       a->n = (size_t) snprintf (a->name, sizeof a->name, "item-%zu", t->k);
     }
@@ -1068,19 +1064,10 @@ folder_value (struct conv *v, char *buf, size_t n)
   for (uint64_t off = v->f.mslot.next; header_line (v, off, &h); off = h.next)
     if (h.name_len && same_word (h.name, "Folder"))
       {
-        uint64_t end = h.end, len, bad;
+        uint64_t end = h.end;
         while (end > h.value && input_byte (&v->in, end - 1) == ' ')
           end--;
-        struct text_buf t = { buf, n, 0 };
-        if (v->c->text
-            && charset_convert (v->c->text, &v->in, h.value, end, NULL, NULL,
-                                &len, &bad) == 0 && len <= n)
-          {
-            charset_convert (v->c->text, &v->in, h.value, end,
-                             charset_to_buf, &t, &len, &bad);
-            return t.n;
-          }
-        return read_bytes (&v->in, h.value, end, buf, n);
+        return range_utf8 (v, h.value, end, buf, n);
       }
   return 0;
 }

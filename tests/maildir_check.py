@@ -14,6 +14,8 @@ ccfix made of it with software that shares no code with ccfix.
     maildir_check.py eml EXPORT DIR
         every file is inside DIR/ACCOUNT, has CR LF line ends only, and
         Python's email reads it with no defects; one file per message
+    maildir_check.py mbox EXPORT MBOX
+        the same attachments in an mbox: they are not the container's
 
 Counts in the stream follow the rule --count-from=slot --count-to=data.
 Prints one line per failure and exits 1 if there was any.
@@ -439,11 +441,27 @@ def check_eml(export, root):
         fail('%d .eml files, %d messages' % (n, len(msgs)))
 
 
+def check_mbox(export, path):
+    msgs = convert_check.read_export(open(export, 'rb').read())
+    raws, _ = convert_check.read_mbox(open(path, 'rb').read())
+    if len(raws) != len(msgs):
+        fail('%d messages in the mbox, %d in the export'
+             % (len(raws), len(msgs)))
+    for k, (raw, exp) in enumerate(zip(raws, msgs), 1):
+        msg = email.message_from_bytes(raw, policy=email.policy.default)
+        defects = convert_check.all_defects(msg)
+        if defects:
+            fail('mbox message %d: defects %s' % (k, defects[:3]))
+        check_message('mbox message %d' % k, msg, exp[2])
+
+
 def main():
     if sys.argv[1] == 'make':
         make(sys.argv[2])
     elif sys.argv[1] == 'maildir':
         check_maildir(sys.argv[2], sys.argv[3])
+    elif sys.argv[1] == 'mbox':
+        check_mbox(sys.argv[2], sys.argv[3])
     else:
         check_eml(sys.argv[2], sys.argv[3])
     return 1 if failures else 0

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cmdline.h"
 #include "diag.h"
@@ -135,7 +136,7 @@ check_usage (const struct gengetopt_args_info *args)
    settings.  */
 struct converters
 {
-  struct charset transcode, decode, names, to_utf8;
+  struct charset transcode, decode, names, to_utf8, mac;
   struct convert_settings convert;
   struct addrmap map;
 };
@@ -178,6 +179,27 @@ convert_names (const struct gengetopt_args_info *args,
   return 0;
 }
 
+/* --convert=maildir and eml write into the directory -o names: there
+   must be one, and it must not be something else already.  */
+static int
+convert_dir (const struct gengetopt_args_info *args, struct convert_settings *c)
+{
+  c->format = args->convert_arg == convert_arg_maildir ? CONVERT_MAILDIR
+              : args->convert_arg == convert_arg_eml ? CONVERT_EML
+              : CONVERT_MBOX;
+  if (c->format == CONVERT_MBOX)
+    return 0;
+  struct stat sb;
+  if (!args->output_given)
+    return usage_error ("--convert=maildir and --convert=eml need "
+                        "--output=DIR");
+  if (stat (args->output_arg, &sb) == 0 && !S_ISDIR (sb.st_mode))
+    return usage_error ("--output must name a directory with "
+                        "--convert=maildir or eml");
+  c->dir = args->output_arg;
+  return 0;
+}
+
 /* --convert and the options that shape it: what does not combine with it,
    the address map, the zone.  Sets JOB->convert.  */
 static int
@@ -188,9 +210,10 @@ convert_options (const struct gengetopt_args_info *args, struct job *job,
   if (!args->convert_given)
     {
       if (args->address_map_given || args->domain_given
-          || args->date_order_given || args->timezone_given)
-        return usage_error ("--address-map, --domain, --date-order and "
-                            "--timezone need --convert");
+          || args->date_order_given || args->timezone_given
+          || args->macbinary_given)
+        return usage_error ("--address-map, --domain, --date-order, "
+                            "--timezone and --macbinary need --convert");
       return 0;
     }
   if (args->check_given || args->lint_given || args->in_place_given
@@ -198,7 +221,7 @@ convert_options (const struct gengetopt_args_info *args, struct job *job,
     return usage_error ("--convert does not combine with --check, --lint, "
                         "--in-place or --to-code");
   convert_settings_default (c, &job->s);
-  if (convert_names (args, c) != 0)
+  if (convert_dir (args, c) != 0 || convert_names (args, c) != 0)
     return EXIT_TROUBLE;
   if (args->from_code_given)
     {
@@ -220,6 +243,12 @@ convert_options (const struct gengetopt_args_info *args, struct job *job,
       return EXIT_TROUBLE;
     }
   c->map = &cv->map;
+  if (args->macbinary_arg == macbinary_arg_unwrap)
+    {
+      if (open_converter (&cv->mac, "UTF-8", "MACINTOSH") < 0)
+        return EXIT_TROUBLE;
+      c->mac = &cv->mac;
+    }
   job->convert = c;
   return 0;
 }
@@ -274,7 +303,9 @@ main (int argc, char **argv)
                            .names.cd = (iconv_t) -1,
                            .names.probe = (iconv_t) -1,
                            .to_utf8.cd = (iconv_t) -1,
-                           .to_utf8.probe = (iconv_t) -1 };
+                           .to_utf8.probe = (iconv_t) -1,
+                           .mac.cd = (iconv_t) -1,
+                           .mac.probe = (iconv_t) -1 };
   int status = check_usage (&args);
   if (status == 0)
     status = open_converters (&args, &job, &cv);
@@ -286,6 +317,7 @@ main (int argc, char **argv)
   charset_close (&cv.decode);
   charset_close (&cv.names);
   charset_close (&cv.to_utf8);
+  charset_close (&cv.mac);
   addrmap_free (&cv.map);
   job_free (&job);
   cmdline_parser_free (&args);

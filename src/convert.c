@@ -8,14 +8,20 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <nettle/sha2.h>
 
 #include "diag.h"
+#include "folder.h"
 #include "frame.h"
 #include "lines.h"
+#include "macbin.h"
+#include "maildir.h"
 #include "mbox.h"
 #include "mime.h"
+#include "pcx.h"
 
 void
 convert_settings_default (struct convert_settings *c,
@@ -34,8 +40,22 @@ struct conv
   struct stats *st;
   const char *name, *account;
   struct frame f;
+  /* The message is composed once, onto OUT (and PLAIN for base64, which
+     needs no mbox quoting); the container decides where it goes.  */
+  struct sink out, plain;
+  struct output *stream;       /* mbox: the stream, through MB */
   struct mbox mb;
-  struct sink out;             /* into the mbox filter */
+  /* Maildir, eml: the message's file, and the folder it goes to.  */
+  struct output file;
+  int file_last;               /* the last byte written to FILE, or -1 */
+  struct delivery d;
+  int delivering;              /* D is open */
+  char *folder;                /* the open folder's name, or NULL */
+  struct maildir md;           /* maildir: that folder */
+  int dir;                     /* eml: that directory */
+  char *path;                  /* the message's file, relative to DIR */
+  int trouble;                 /* an I/O error: stop */
+  uint64_t conflicts;          /* names holding other bytes, left alone */
   char hash[33];               /* the current message's, in hex */
   char boundary[64];
   uint64_t number;             /* of the message, in its input */
@@ -703,12 +723,29 @@ file_name (struct conv *v, const struct item *t, char *buf, size_t n,
   return len;
 }
 
+/* What an attachment is: its name, date and type, and where its bytes
+   are.  */
+struct attachment
+{
+  char name[1040];             /* up to a title of 1024 bytes and ".pcx" */
+  size_t n;
+  int from_title;              /* NAME is title bytes as they stand */
+  int dated;
+  struct cdate d;
+  const char *type;
+  uint64_t from, to;           /* its data on the input */
+  int mac;                     /* a MacBinary item, unwrapped: MB */
+  struct macbin mb;
+};
+
 /* filename="NAME" when it is short plain ASCII, else RFC 2231.  Returns 1
    when the name lost bytes on the way.  */
 static int
 filename_param (struct conv *v, struct field *h, const struct item *t,
-                const char *name, size_t n)
+                const struct attachment *a)
 {
+  const char *name = a->name;
+  size_t n = a->n;
   int plain = n <= 60;
   for (size_t i = 0; i < n; i++)
     plain &= name[i] >= 0x20 && name[i] < 0x7f;
@@ -724,12 +761,18 @@ filename_param (struct conv *v, struct field *h, const struct item *t,
   char conv[4096];
   struct text_buf tb = { conv, sizeof conv, 0 };
   uint64_t len, bad;
-  if (v->c->text && n < 1024
+  if (a->from_title && v->c->text && n < 1024
       && charset_convert (v->c->text, &v->in, t->title, t->title + n,
                           charset_to_buf, &tb, &len, &bad) == 0
       && len <= sizeof conv)
     {
       mime_param_2231 (h, "filename", "utf-8", (unsigned char *) conv, tb.n);
+      return 0;
+    }
+  if (!a->from_title && is_utf8 ((const unsigned char *) name, n))
+    {
+      mime_param_2231 (h, "filename", "utf-8", (const unsigned char *) name,
+                       n);
       return 0;
     }
   /* A file name in a code page nobody named cannot be decoded by the
@@ -754,45 +797,129 @@ b64_sink (void *ctx, const char *p, size_t n)
   b64_feed (ctx, p, n);
 }
 
-/* An attachment's name into BUF (N bytes): its title, a File item's less
-   its date (into D, *DATED), else fax-K or item-K (*GIVEN set).  Returns
-   its length.  */
+/* [FROM, TO) of the input in UTF-8 with -f (else as it stands) into BUF
+   (N bytes): a title or a folder's name.  Returns its length.  */
 static size_t
-attachment_name (struct conv *v, const struct item *t, char *buf, size_t n,
-                 struct cdate *d, int *dated, int *given)
+range_utf8 (struct conv *v, uint64_t from, uint64_t to, char *buf, size_t n)
 {
-  size_t len;
-  *dated = 0;
-  if (!strcmp (t->word, "File"))
-    len = file_name (v, t, buf, n, d, dated);
-  else
-    len = read_bytes (&v->in, t->title, t->title_end, buf, n);
-  *given = len == 0;
-  if (*given)
-    len = (size_t) snprintf (buf, n, "%s-%zu",
-                             !strcmp (t->word, "Fax") ? "fax" : "item", t->k);
-  return len;
+  struct text_buf tb = { buf, n, 0 };
+  uint64_t len, bad;
+  if (v->c->text
+      && charset_convert (v->c->text, &v->in, from, to, NULL, NULL, &len,
+                          &bad) == 0 && len <= n)
+    {
+      charset_convert (v->c->text, &v->in, from, to, charset_to_buf, &tb,
+                       &len, &bad);
+      return tb.n;
+    }
+  return read_bytes (&v->in, from, to, buf, n);
 }
 
-/* A file, fax or other item as an attachment.  */
+/* A fax item: PCX or not, named after its title or its number among the
+   message's faxes.  HEAD holds the first K bytes of its data.  */
 static void
-attachment_part (struct conv *v, const struct item *t)
+fax_get (struct conv *v, const struct item *t, struct attachment *a,
+         const unsigned char *head, size_t k)
 {
-  char name[1024];
-  struct cdate d;
-  int dated, given;
-  size_t n = attachment_name (v, t, name, sizeof name, &d, &dated, &given);
+  uint64_t fax = 1;
+  for (size_t i = 0; i + 1 < t->k; i++)
+    {
+      struct item o;
+      item_get (v, i, &o);
+      fax += !strcmp (o.word, "Fax");
+    }
+  int pcx = pcx_detect (head, k);
+  char title[1024];
+  size_t n = range_utf8 (v, t->title, t->title_end, title, sizeof title);
+  char *name = pcx_fax_name (title, n, fax, pcx);
+  if (!name)
+    {
+      /* Out of memory for a name: the number alone still names it.  */
+      a->n = (size_t) snprintf (a->name, sizeof a->name, "fax-%" PRIu64,
+                                fax);
+    }
+  else
+    {
+      a->n = (size_t) snprintf (a->name, sizeof a->name, "%s", name);
+      free (name);
+    }
+  if (a->n >= sizeof a->name)
+    a->n = sizeof a->name - 1;
+  a->from_title = 0;
+  if (pcx)
+    a->type = "image/x-pcx";
+}
+
+/* A MacBinary item: the data fork, named and dated by its header.  */
+static void
+mac_get (struct conv *v, struct attachment *a)
+{
+  char name[MACBIN_NAME_UTF8];
+  int n = macbin_name_utf8 (v->c->mac, &a->mb, name);
+  if (n > 0)
+    {
+      memcpy (a->name, name, (size_t) n);
+      a->n = (size_t) n;
+      a->from_title = 0;
+    }
+  if (a->mb.modified)
+    {
+      date_from_unix (a->mb.modified, &a->d);
+      a->dated = 1;
+    }
+  a->mac = 1;
+  a->from += a->mb.data_offset;
+  a->to = a->from + a->mb.data_len;
+}
+
+/* The attachment item T makes: a File item's name less its date, a Fax
+   item's name, or the title; item-K without one.  */
+static void
+attachment_get (struct conv *v, const struct item *t, struct attachment *a)
+{
+  a->from = t->it->slot.next;
+  a->to = a->from + t->it->data_len;
+  a->from_title = 1;
+  a->dated = a->mac = 0;
+  a->type = NULL;
+  unsigned char head[MACBIN_HEADER];
+  size_t k = read_bytes (&v->in, a->from, a->to, (char *) head, sizeof head);
+  if (!strcmp (t->word, "File"))
+    {
+      a->n = file_name (v, t, a->name, 1024, &a->d, &a->dated);
+      if (v->c->mac && k == sizeof head
+          && macbin_parse (head, t->it->data_len, &a->mb))
+        mac_get (v, a);
+    }
+  else if (!strcmp (t->word, "Fax"))
+    fax_get (v, t, a, head, k);
+  else
+    a->n = read_bytes (&v->in, t->title, t->title_end, a->name, 1024);
+  if (a->n == 0)
+    {
+      a->from_title = 0;
+      a->n = (size_t) snprintf (a->name, sizeof a->name, "item-%zu", t->k);
+    }
+  if (!a->type)
+    a->type = mime_type_for (a->name, a->n);
+}
+
+/* An attachment's header fields and the blank line after them.  */
+static void
+attachment_fields (struct conv *v, const struct item *t,
+                   const struct attachment *a)
+{
   put (v, "Content-Type: ");
-  put (v, mime_type_for (name, n));
+  put (v, a->type);
   put (v, "\nContent-Transfer-Encoding: base64\n");
   struct field h;
   field_start (&h, v->out, "Content-Disposition");
   field_word (&h, " ", 1, "attachment", 10);
-  int lossy = filename_param (v, &h, t, name, n);
-  if (dated)
+  int lossy = filename_param (v, &h, t, a);
+  if (a->dated)
     {
       char date[80] = "modification-date=\"";
-      date_rfc5322 (&d, date + 19, sizeof date - 20);
+      date_rfc5322 (&a->d, date + 19, sizeof date - 20);
       strcat (date, "\"");
       field_word (&h, "", 0, ";", 1);
       field_word (&h, " ", 1, date, strlen (date));
@@ -801,11 +928,58 @@ attachment_part (struct conv *v, const struct item *t)
   if (lossy)
     text_field (v, "Content-Description", t->title, t->title_end);
   put (v, "\n");
+}
+
+/* The base64 of HEAD (N bytes) and then [FROM, TO) of the input, streamed
+   from it.  */
+static void
+base64_body (struct conv *v, const unsigned char *head, size_t n,
+             uint64_t from, uint64_t to)
+{
   struct b64 b;
-  b64_init (&b, (struct sink) { mbox_write_plain, &v->mb });
-  feed_range (&v->in, t->it->slot.next, t->it->slot.next + t->it->data_len,
-              b64_sink, &b);
+  b64_init (&b, v->plain);
+  if (n)
+    b64_feed (&b, (const char *) head, n);
+  feed_range (&v->in, from, to, b64_sink, &b);
   b64_finish (&b);
+}
+
+/* A file, fax or other item as an attachment; a MacBinary item with a
+   resource fork as RFC 1740 multipart/appledouble, the AppleDouble header
+   and the resource fork in its application/applefile part.  */
+static void
+attachment_part (struct conv *v, const struct item *t)
+{
+  struct attachment a;
+  attachment_get (v, t, &a);
+  if (!a.mac || a.mb.rsrc_len == 0)
+    {
+      attachment_fields (v, t, &a);
+      base64_body (v, NULL, 0, a.from, a.to);
+      return;
+    }
+  /* ".2.K" after the hash: neither a prefix of the message's boundary,
+     which ends ".1", nor holding it.  */
+  char b[64];
+  snprintf (b, sizeof b, "=_ccfix.%.16s.2.%zu", v->hash, t->k);
+  put (v, "Content-Type: multipart/appledouble; boundary=\"");
+  put (v, b);
+  put (v, "\"\n\n--");
+  put (v, b);
+  put (v, "\nContent-Type: application/applefile\n"
+       "Content-Transfer-Encoding: base64\n\n");
+  unsigned char head[MACBIN_APPLEDOUBLE_MAX];
+  size_t n = macbin_appledouble (&a.mb, head);
+  uint64_t rsrc = t->it->slot.next + a.mb.rsrc_offset;
+  base64_body (v, head, n, rsrc, rsrc + a.mb.rsrc_len);
+  put (v, "\n--");
+  put (v, b);
+  put (v, "\n");
+  attachment_fields (v, t, &a);
+  base64_body (v, NULL, 0, a.from, a.to);
+  put (v, "\n--");
+  put (v, b);
+  put (v, "--\n");
 }
 
 static void
@@ -845,6 +1019,213 @@ source_field (struct conv *v, uint64_t off, uint64_t number)
   string_field (v, "X-ccMail-Source", src);
 }
 
+/* Maildir and eml: a message's bytes into its file.  */
+static void
+file_write (void *ctx, const char *p, size_t n)
+{
+  struct conv *v = ctx;
+  if (n)
+    v->file_last = (unsigned char) p[n - 1];
+  output_bytes (&v->file, (const unsigned char *) p, n);
+}
+
+/* eml: the message's LF line ends as CR LF.  */
+static void
+crlf_write (void *ctx, const char *p, size_t n)
+{
+  const char *end = p + n, *lf;
+  while ((lf = memchr (p, '\n', (size_t) (end - p))))
+    {
+      file_write (ctx, p, (size_t) (lf - p));
+      file_write (ctx, "\r\n", 2);
+      p = lf + 1;
+    }
+  file_write (ctx, p, (size_t) (end - p));
+}
+
+/* "ccfix: DIR/REL: WHAT: strerror (ERR)", and the run stops.  */
+static void
+file_error (struct conv *v, const char *rel, const char *what, int err)
+{
+  size_t n = strlen (v->c->dir) + strlen (rel) + strlen (what) + 4;
+  char *s = malloc (n);
+  if (s)
+    snprintf (s, n, "%s/%s: %s", v->c->dir, rel, what);
+  diag_error (s ? s : v->c->dir, err);
+  free (s);
+  v->trouble = 1;
+}
+
+/* The framed message's Folder: value in UTF-8 with -f (else as it
+   stands) into BUF (N bytes); its length, 0 for none.  */
+static size_t
+folder_value (struct conv *v, char *buf, size_t n)
+{
+  struct hline h;
+  for (uint64_t off = v->f.mslot.next; header_line (v, off, &h); off = h.next)
+    if (h.name_len && same_word (h.name, "Folder"))
+      {
+        uint64_t end = h.end;
+        while (end > h.value && input_byte (&v->in, end - 1) == ' ')
+          end--;
+        return range_utf8 (v, h.value, end, buf, n);
+      }
+  return 0;
+}
+
+/* Make the names of the files delivered to the open folder durable, and
+   close it.  */
+static void
+close_folder (struct conv *v)
+{
+  if (!v->folder)
+    return;
+  int fd = v->c->format == CONVERT_MAILDIR ? v->md.cur : v->dir;
+  if (fsync (fd) < 0 && !v->trouble)
+    file_error (v, v->folder, "cannot sync the directory", errno);
+  if (v->c->format == CONVERT_MAILDIR)
+    maildir_close (&v->md);
+  else
+    close (v->dir);
+  free (v->folder);
+  v->folder = NULL;
+}
+
+/* Open the folder of the framed message (FRAMED; else the inbox), unless
+   it is open already.  -1 when it cannot be.  */
+static int
+open_folder (struct conv *v, int framed)
+{
+  char buf[4096];
+  size_t n = framed ? folder_value (v, buf, sizeof buf) : 0;
+  char *name = v->c->format == CONVERT_MAILDIR ? folder_maildir (buf, n)
+               : folder_eml (v->account, strlen (v->account), buf, n);
+  if (!name)
+    {
+      file_error (v, "", "cannot name the folder", errno);
+      return -1;
+    }
+  if (v->folder && !strcmp (v->folder, name))
+    {
+      free (name);
+      return 0;
+    }
+  close_folder (v);
+  int r = v->c->format == CONVERT_MAILDIR
+          ? maildir_open (&v->md, v->c->dir, name)
+          : (v->dir = dir_open (v->c->dir, name));
+  if (r < 0)
+    {
+      file_error (v, name, "cannot create the folder", errno);
+      free (name);
+      return -1;
+    }
+  v->folder = name;
+  return 0;
+}
+
+/* Start the message: its From line in the mbox, or its file in the
+   folder of the framed message (FRAMED) or in the inbox.  SENDER and
+   DATE are for the From line; MESSAGE is 0 for a preamble or stray
+   bytes.  */
+static void
+message_begin (struct conv *v, const char *sender, const char *date,
+               int framed, int message)
+{
+  if (v->c->format == CONVERT_MBOX)
+    {
+      v->output = v->stream->bytes;
+      mbox_begin (&v->mb, sender, date);
+      return;
+    }
+  v->file_last = -1;
+  if (v->trouble || open_folder (v, framed) < 0)
+    return;
+  char name[64];
+  int r;
+  if (v->c->format == CONVERT_MAILDIR)
+    {
+      char hash[17];
+      memcpy (hash, v->hash, 16);
+      hash[16] = 0;
+      /* The name maildir_deliver gives, for the report.  */
+      snprintf (name, sizeof name, "%" PRIu64 ".%s.ccfix:2,", v->number,
+                hash);
+      r = maildir_deliver (&v->d, &v->md, v->number, hash);
+    }
+  else
+    {
+      /* Preamble and stray bytes follow message N (0 for the preamble)
+         and take its number with a word of their own.  */
+      snprintf (name, sizeof name, message ? "%06" PRIu64 ".eml"
+                : "%06" PRIu64 "-unreadable.eml", v->number);
+      r = delivery_open (&v->d, v->dir, v->dir, name);
+    }
+  int err = errno;
+  size_t n = strlen (v->folder) + strlen (name) + 8;
+  char *path = realloc (v->path, n);
+  if (path)
+    {
+      v->path = path;
+      if (v->c->format == CONVERT_EML)
+        snprintf (path, n, "%s/%s", v->folder, name);
+      else
+        snprintf (path, n, "%s%scur/%s", v->folder, *v->folder ? "/" : "",
+                  name);
+    }
+  if (r < 0 || !path)
+    {
+      if (r == 0)
+        delivery_abort (&v->d);
+      file_error (v, path ? v->path : v->folder,
+                  r < 0 ? v->d.failed : "cannot name the file",
+                  r < 0 ? err : ENOMEM);
+      return;
+    }
+  v->delivering = 1;
+  v->file.fd = v->d.fd;
+}
+
+/* End the message: the mbox's empty line, or the file synced, dated
+   DATE (when not NULL) and given its name; a name that holds other bytes
+   is reported and left alone.  */
+static void
+message_end (struct conv *v, const struct cdate *date)
+{
+  if (v->c->format == CONVERT_MBOX)
+    {
+      mbox_end (&v->mb);
+      return;
+    }
+  if (!v->delivering)
+    return;
+  v->delivering = 0;
+  if (v->file_last != '\n')
+    v->out.write (v->out.ctx, "\n", 1);
+  if (output_flush (&v->file) < 0)
+    {
+      int err = v->file.err;
+      v->file.err = 0;
+      delivery_abort (&v->d);
+      file_error (v, v->path, "cannot write", err);
+      return;
+    }
+  v->file.fd = -1;
+  struct timespec t = { 0, 0 };
+  if (date)
+    t.tv_sec = (time_t) date_unix (date);
+  int r = delivery_commit (&v->d, date ? &t : NULL);
+  if (r < 0)
+    file_error (v, v->path, v->d.failed, errno);
+  else if (r == DELIVERY_CONFLICT)
+    {
+      v->conflicts++;
+      diag_finding (v->c->s->quiet, v->name, v->line, v->number, NULL,
+                    "%s/%s holds other bytes; left alone", v->c->dir,
+                    v->path);
+    }
+}
+
 /* The framed message at F, its own bytes ending at END.  */
 static void
 convert_framed (struct conv *v, uint64_t end)
@@ -867,8 +1248,7 @@ convert_framed (struct conv *v, uint64_t end)
   char date[64] = "Thu Jan  1 00:00:00 1970";
   if (has_date)
     date_asctime_utc (&d, date, sizeof date);
-  v->output = v->mb.out->bytes;
-  mbox_begin (&v->mb, sender, date);
+  message_begin (v, sender, date, 1, 1);
 
   address_field (v, "From");
   address_field (v, "To");
@@ -925,7 +1305,7 @@ convert_framed (struct conv *v, uint64_t end)
     }
   if (!single)
     close_delimiter (v);
-  mbox_end (&v->mb);
+  message_end (v, has_date ? &d : NULL);
 }
 
 /* Bytes [FROM, TO) that cannot be read as a message, kept as one: a short
@@ -937,8 +1317,8 @@ convert_unreadable (struct conv *v, uint64_t from, uint64_t to,
 {
   message_hash (v, from, to);
   v->unreadable++;
-  v->output = v->mb.out->bytes;
-  mbox_begin (&v->mb, "ccfix@ccfix.invalid", "Thu Jan  1 00:00:00 1970");
+  message_begin (v, "ccfix@ccfix.invalid", "Thu Jan  1 00:00:00 1970", 0,
+                 number != 0);
   put (v, "From: ccfix <ccfix@ccfix.invalid>\n");
   char subject[4096];
   snprintf (subject, sizeof subject, "[ccfix] unreadable part of %s at "
@@ -965,12 +1345,9 @@ convert_unreadable (struct conv *v, uint64_t from, uint64_t to,
        "Content-Disposition: attachment; filename=\"");
   put (v, name);
   put (v, "\"\n\n");
-  struct b64 b;
-  b64_init (&b, (struct sink) { mbox_write_plain, &v->mb });
-  feed_range (&v->in, from, to, b64_sink, &b);
-  b64_finish (&b);
+  base64_body (v, NULL, 0, from, to);
   close_delimiter (v);
-  mbox_end (&v->mb);
+  message_end (v, NULL);
 }
 
 static struct item_note *
@@ -1011,15 +1388,13 @@ note_items (struct conv *v)
       n->name_end = t.title_end;
       if (!t.text)
         {
-          char name[1024];
-          struct cdate d;
-          int dated, given;
-          size_t len = attachment_name (v, &t, name, sizeof name, &d, &dated,
-                                        &given);
-          n->name_end = t.title + len;
-          if (given)
+          struct attachment a;
+          attachment_get (v, &t, &a);
+          n->name_end = t.title + a.n;
+          if (!a.from_title)
             {
-              snprintf (n->given, sizeof n->given, "%.*s", (int) len, name);
+              snprintf (n->given, sizeof n->given, "%.*s", (int) a.n,
+                        a.name);
               n->name = n->given;
             }
         }
@@ -1052,7 +1427,9 @@ report_message (struct conv *v, uint64_t off, uint64_t end,
     }
   else if (note_items (v) < 0)
     return -1;
-  struct convert_note cn = { v->hash, v->output, v->notes, v->nnotes };
+  struct convert_note cn = { v->hash, v->output,
+                             v->c->format == CONVERT_MBOX ? NULL : v->path,
+                             v->notes, v->nnotes };
   struct message_note note = { v->name, &v->in, v->number, off, v->line,
                                &v->f, reason, NULL, 0, STYLE_LEAD_SPACES,
                                &cn };
@@ -1122,14 +1499,28 @@ convert_stream (int fd, const char *name, const char *account,
   struct conv v = { .c = c, .st = st, .name = name,
                     .account = account ? account : name };
   memset (st, 0, sizeof *st);
-  uint64_t out_start = out->bytes;
+  uint64_t out_start = out ? out->bytes : 0;
+  if (!out && output_open (&v.file, -1) < 0)
+    {
+      diag_error (name, ENOMEM);
+      return EXIT_TROUBLE;
+    }
   if (input_open (&v.in, fd, name, c->s->mem_cap) < 0)
     {
       diag_error (name, errno);
+      output_close (&v.file);
       return EXIT_TROUBLE;
     }
-  mbox_init (&v.mb, out);
-  v.out = (struct sink) { mbox_write, &v.mb };
+  if (out)
+    {
+      v.stream = out;
+      mbox_init (&v.mb, out);
+      v.out = (struct sink) { mbox_write, &v.mb };
+      v.plain = (struct sink) { mbox_write_plain, &v.mb };
+    }
+  else
+    v.out = v.plain = (struct sink) { c->format == CONVERT_EML ? crlf_write
+                                      : file_write, &v };
   int status = EXIT_REPAIRED, nomem = 0;
   uint64_t first = next_message_line (&v.in, 0);
   if (learn_stream (&v.in, first, c->s, &v.f, st) < 0)
@@ -1150,7 +1541,8 @@ convert_stream (int fd, const char *name, const char *account,
       convert_unreadable (&v, 0, clip_end (&v.in, first), why, 0);
     }
   uint64_t off = first;
-  while (!nomem && !out->err && more_messages (&v.in, off))
+  while (!nomem && !v.trouble && !(out && out->err)
+         && more_messages (&v.in, off))
     {
       if (!message_starts (&v.in, off))
         {
@@ -1165,16 +1557,23 @@ convert_stream (int fd, const char *name, const char *account,
         status = EXIT_UNREPAIRED;
       v.line += count_lf (&v.in, off, v.f.end);
       off = v.f.end;
-      input_release (&v.in, output_needs (out, &v.in, off));
+      input_release (&v.in, out ? output_needs (out, &v.in, off) : off);
     }
-  output_flush (out);
+  if (out)
+    output_flush (out);
+  else
+    close_folder (&v);
   st->bytes_in = input_size (&v.in);
-  st->bytes_out = out->bytes - out_start;
+  st->bytes_out = (out ? out->bytes : v.file.bytes) - out_start;
+  if (v.conflicts && status == EXIT_REPAIRED)
+    status = EXIT_UNREPAIRED;
   if (nomem)
     {
       diag_error (name, ENOMEM);
       status = EXIT_TROUBLE;
     }
+  else if (v.trouble)
+    status = EXIT_TROUBLE;
   else if (v.in.err)
     {
       char what[512];
@@ -1182,6 +1581,10 @@ convert_stream (int fd, const char *name, const char *account,
       diag_error (what, v.in.err);
       status = EXIT_TROUBLE;
     }
+  if (v.delivering)
+    delivery_abort (&v.d);
+  output_close (&v.file);
+  free (v.path);
   frame_free (&v.f);
   free (v.notes);
   input_close (&v.in);

@@ -1,6 +1,6 @@
 /* Converting one input: each framed message written as RFC 5322 + MIME
-   into an mbox, what cannot be framed kept as a message of its own
-   (CONVERT.md).  Framing is repair's: the same learned rule, the same
+   into an mbox, a Maildir++ tree or .eml files, what cannot be framed
+   kept as a message of its own (CONVERT.md).  Framing is repair's: the same learned rule, the same
    frame of every message.  */
 #ifndef CCFIX_CONVERT_H
 #define CCFIX_CONVERT_H
@@ -19,7 +19,7 @@ struct item_note
   const char *kind;            /* "text", "file", "fax" ... */
   uint64_t name_off, name_end; /* the name on the input, when not NAME */
   const char *name;            /* a name ccfix gave it, or NULL */
-  char given[32];              /* its storage */
+  char given[1040];            /* its storage: up to a title and ".pcx" */
   uint64_t bytes;
   char sha256[65];
 };
@@ -28,13 +28,26 @@ struct item_note
 struct convert_note
 {
   const char *hash;            /* the Message-ID is <HASH@ccfix.invalid> */
-  uint64_t output;             /* the offset of its From line */
+  uint64_t output;             /* mbox: the offset of its From line */
+  const char *path;            /* else its file, relative to the DIR */
   const struct item_note *items;
   size_t nitems;
 };
 
+/* The container each message goes into.  */
+enum convert_format
+{
+  CONVERT_MBOX,                /* one stream */
+  CONVERT_MAILDIR,             /* a file each in a Maildir++ tree */
+  CONVERT_EML                  /* a file each, DIR/ACCOUNT/FOLDER.../ */
+};
+
 struct convert_settings
 {
+  enum convert_format format;
+  const char *dir;             /* maildir, eml: -o DIR */
+  struct charset *mac;         /* MacBinary names to UTF-8; NULL: keep
+                                  MacBinary items as they are */
   const struct settings *s;    /* framing, look-ahead, -q, on_message */
   struct charset *text;        /* -f: text to UTF-8; NULL without */
   const char *from_code;       /* its source code page, for findings */
@@ -49,7 +62,8 @@ void convert_settings_default (struct convert_settings *c,
                                const struct settings *s);
 
 /* Convert the stream read from FD (named NAME, holding ACCOUNT's mail)
-   onto OUT as mboxrd.  Returns the exit status it deserves; fills ST.  */
+   onto OUT as mboxrd, or (OUT NULL) into files under C->dir.  Returns
+   the exit status it deserves; fills ST.  */
 int convert_stream (int fd, const char *name, const char *account,
                     struct output *out, struct convert_settings *c,
                     struct stats *st);

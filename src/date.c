@@ -226,12 +226,29 @@ date_rfc5322 (const struct cdate *d, char *buf, size_t n)
             d->zoned && d->offset >= 0 ? '+' : '-', off / 60, off % 60);
 }
 
+int64_t
+date_unix (const struct cdate *d)
+{
+  return days_from_civil (d->year, d->month, d->day) * 86400
+         + d->hour * 3600 + d->min * 60 + d->sec - (int64_t) d->offset * 60;
+}
+
+void
+date_from_unix (int64_t t, struct cdate *d)
+{
+  int64_t days = (t >= 0 ? t : t - 86399) / 86400, s = t - days * 86400;
+  civil_from_days (days, &d->year, &d->month, &d->day);
+  d->hour = (int) (s / 3600);
+  d->min = (int) (s / 60 % 60);
+  d->sec = (int) (s % 60);
+  d->offset = 0;
+  d->zoned = 0;
+}
+
 void
 date_asctime_utc (const struct cdate *d, char *buf, size_t n)
 {
-  int64_t t = days_from_civil (d->year, d->month, d->day) * 86400
-              + d->hour * 3600 + d->min * 60 + d->sec
-              - (int64_t) d->offset * 60;
+  int64_t t = date_unix (d);
   int64_t days = (t >= 0 ? t : t - 86399) / 86400, s = t - days * 86400;
   int y, m, day;
   civil_from_days (days, &y, &m, &day);

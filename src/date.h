@@ -5,6 +5,7 @@
 #define CCFIX_DATE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 enum date_order { ORDER_MDY, ORDER_DMY, ORDER_YMD };
 
@@ -36,5 +37,10 @@ void date_rfc5322 (const struct cdate *d, char *buf, size_t n);
 /* The same moment in UTC as asctime writes it, "Tue Jun  2 12:39:00
    1998", for mbox From lines.  */
 void date_asctime_utc (const struct cdate *d, char *buf, size_t n);
+
+/* D as seconds since 1970 UTC (-0000 read as UTC), for file times.  */
+int64_t date_unix (const struct cdate *d);
+/* The UTC time T (seconds since 1970) as a date of unknown zone.  */
+void date_from_unix (int64_t t, struct cdate *d);
 
 #endif

@@ -118,7 +118,13 @@ put_converted (struct report *j, struct input *in,
   put (j, ",\"message_id\":\"<");
   put (j, c->hash);
   put (j, "@ccfix.invalid>\"");
-  put_key_u64 (j, "output", c->output);
+  if (c->path)
+    {
+      put (j, ",\"output\":");
+      put_string (j, c->path);
+    }
+  else
+    put_key_u64 (j, "output", c->output);
   put (j, ",\"items\":[");
   for (size_t k = 0; k < c->nitems; k++)
     {

@@ -15,7 +15,15 @@
 #include "grow.h"
 #include "target.h"
 
-/* Repair NAME (or standard input for "-"), open as FD, onto OUT.  */
+/* Whether the run writes files into a directory rather than a stream.  */
+static int
+to_dir (const struct job *job)
+{
+  return job->convert && job->convert->format != CONVERT_MBOX;
+}
+
+/* Repair NAME (or standard input for "-"), open as FD, onto OUT (NULL:
+   into the directory of --convert=maildir or eml).  */
 static int
 repair_file (struct job *job, const char *name, int fd, struct output *out)
 {
@@ -112,6 +120,27 @@ repair_to_output (struct job *job)
   return status;
 }
 
+/* --convert=maildir or eml: every input into the directory -o names,
+   each message a file of its own delivered there (maildir.c), so no
+   output target.  */
+static int
+convert_to_dir (struct job *job)
+{
+  int status = EXIT_REPAIRED;
+  for (size_t i = 0; i < job->ninputs || i == 0; i++)
+    {
+      const char *name = job->ninputs ? job->inputs[i] : "-";
+      int in = open_input (name), r = EXIT_TROUBLE;
+      if (in >= 0)
+        r = repair_file (job, name, in, NULL);
+      if (in > STDIN_FILENO)
+        close (in);
+      if (r > status)
+        status = r;
+    }
+  return status;
+}
+
 /* Every file the run names, in the uses target_check_distinct compares.  */
 static int
 check_files (const struct job *job)
@@ -129,7 +158,7 @@ check_files (const struct job *job)
                                     job->in_place ? USE_IN_PLACE : USE_INPUT };
   if (!job->ninputs)
     uses[k++] = (struct file_use) { NULL, USE_INPUT };
-  if (!job->in_place && !job->s.check)
+  if (!job->in_place && !job->s.check && !to_dir (job))
     uses[k++] = (struct file_use) { job->output, USE_OUTPUT };
   if (job->report_name)
     uses[k++] = (struct file_use) { job->report_name, USE_REPORT };
@@ -181,6 +210,8 @@ run_job (struct job *job)
         if (r > status)
           status = r;
       }
+  else if (to_dir (job))
+    status = convert_to_dir (job);
   else
     status = repair_to_output (job);
   if (job->report_name && status == EXIT_TROUBLE)

@@ -132,6 +132,34 @@ START_TEST (mbox_dates)
 }
 END_TEST
 
+/* File times and MacBinary dates: seconds since 1970 and back, with the
+   zone's offset taken off on the way there.  */
+START_TEST (unix_times)
+{
+  struct cdate d;
+  ck_assert_int_eq (date_parse ("6/2/98 8:39", 11, ORDER_MDY, &d), 0);
+  ck_assert_int_eq (date_place (&d, NULL), 0);
+  ck_assert_int_eq (date_unix (&d), 896776740);
+  ck_assert_int_eq (date_place (&d, "America/New_York"), 0);
+  ck_assert_int_eq (date_unix (&d), 896776740 + 4 * 3600);
+  ck_assert_int_eq (date_parse ("12/31/1969 23:59", 16, ORDER_MDY, &d), 0);
+  ck_assert_int_eq (date_place (&d, NULL), 0);
+  ck_assert_int_eq (date_unix (&d), -60);
+  const int64_t times[] = { 0, -1, -60, 896776740, -2082844800, 4102444799 };
+  for (size_t i = 0; i < sizeof times / sizeof *times; i++)
+    {
+      date_from_unix (times[i], &d);
+      ck_assert_int_eq (d.zoned, 0);
+      ck_assert_int_eq (date_unix (&d), times[i]);
+    }
+  date_from_unix (-2082844800, &d);     /* the Mac's epoch */
+  ck_assert_int_eq (d.year, 1904);
+  ck_assert_int_eq (d.month, 1);
+  ck_assert_int_eq (d.day, 1);
+  ck_assert_int_eq (d.hour + d.min + d.sec, 0);
+}
+END_TEST
+
 static Suite *
 date_suite (void)
 {
@@ -143,6 +171,7 @@ date_suite (void)
   TCase *zones_case = tcase_create ("Zones");
   tcase_add_test (zones_case, zones);
   tcase_add_test (zones_case, mbox_dates);
+  tcase_add_test (zones_case, unix_times);
   suite_add_tcase (s, zones_case);
   return s;
 }

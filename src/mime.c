@@ -209,6 +209,37 @@ b64_put (struct b64 *b, const unsigned char *g, size_t n)
   b->col += 4;
 }
 
+/* Base64 of a whole line, 57 bytes at U into 76 characters at O: most of
+   an attachment.  Six bytes a step, read as one number, and two
+   characters per lookup.  */
+static void
+b64_line (const unsigned char *u, char *o)
+{
+  static char pairs[4096][2];
+  if (!pairs[0][0])
+    for (unsigned k = 0; k < 4096; k++)
+      {
+        pairs[k][0] = b64_alphabet[k >> 6];
+        pairs[k][1] = b64_alphabet[k & 63];
+      }
+  /* Eight bytes are read for six: the last step's end stays inside the
+     57.  */
+  for (int g = 0; g < 9; g++, u += 6, o += 8)
+    {
+      uint64_t v = (uint64_t) u[0] << 56 | (uint64_t) u[1] << 48
+                   | (uint64_t) u[2] << 40 | (uint64_t) u[3] << 32
+                   | (uint64_t) u[4] << 24 | (uint64_t) u[5] << 16
+                   | (uint64_t) u[6] << 8 | u[7];
+      memcpy (o, pairs[v >> 52], 2);
+      memcpy (o + 2, pairs[v >> 40 & 4095], 2);
+      memcpy (o + 4, pairs[v >> 28 & 4095], 2);
+      memcpy (o + 6, pairs[v >> 16 & 4095], 2);
+    }
+  unsigned v = (unsigned) u[0] << 16 | (unsigned) u[1] << 8 | u[2];
+  memcpy (o, pairs[v >> 12], 2);
+  memcpy (o + 2, pairs[v & 4095], 2);
+}
+
 void
 b64_feed (void *ctx, const char *p, size_t n)
 {
@@ -222,15 +253,13 @@ b64_feed (void *ctx, const char *p, size_t n)
       b64_put (b, b->part, 3);
       b->npart = 0;
     }
-  /* Whole lines at a time while there are: most of an attachment, two
-     characters per lookup.  */
-  static char pairs[4096][2];
-  if (!pairs[0][0])
-    for (unsigned k = 0; k < 4096; k++)
-      {
-        pairs[k][0] = b64_alphabet[k >> 6];
-        pairs[k][1] = b64_alphabet[k & 63];
-      }
+  /* Pieces end anywhere: finish the line they left open, so that the
+     rest goes a line at a time.  */
+  while (b->col != 0 && b->col != 76 && n - i >= 3)
+    {
+      b64_put (b, u + i, 3);
+      i += 3;
+    }
   while ((b->col == 0 || b->col == 76) && n - i >= 57)
     {
       if (b->len + 77 > sizeof b->buf)
@@ -238,14 +267,9 @@ b64_feed (void *ctx, const char *p, size_t n)
       char *o = b->buf + b->len;
       if (b->col == 76)
         *o++ = '\n';
-      for (int g = 0; g < 19; g++, i += 3, o += 4)
-        {
-          unsigned v = (unsigned) u[i] << 16 | (unsigned) u[i + 1] << 8
-                       | u[i + 2];
-          memcpy (o, pairs[v >> 12], 2);
-          memcpy (o + 2, pairs[v & 4095], 2);
-        }
-      b->len = (size_t) (o - b->buf);
+      b64_line (u + i, o);
+      i += 57;
+      b->len = (size_t) (o + 76 - b->buf);
       b->col = 76;
     }
   for (; i + 3 <= n; i += 3)

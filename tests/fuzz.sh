@@ -1,7 +1,7 @@
 #!/bin/sh
 # Replay the fuzz corpus (seeds and past findings) and the samples through
 # the fuzz target's invariant checks, without libFuzzer.
-srcdir=${srcdir:-.}
+. "${srcdir:-.}/tests/testlib.sh"
 REPLAY=${REPLAY:-./fuzz/replay}
 set --
 for f in "$srcdir"/tests/fuzz/corpus/* "$srcdir"/data/*.txt "$srcdir"/tests/pairs/*.in; do

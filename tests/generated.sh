@@ -8,18 +8,13 @@
 #   4     the messages repaired one at a time join to the same bytes.
 # --check on the damaged stream must also say whether anything changes.
 # Stops at the first failure and says how to reproduce it.
-CCFIX=${CCFIX:-../src/ccfix}
+. "${srcdir:-.}/tests/testlib.sh"
 GEN=${GEN:-./gen}
 count=${GEN_COUNT:-1000}
 
 for prog in "$CCFIX" "$GEN"; do
-  [ -x "$prog" ] || { echo "generated: $prog is not an executable"; exit 1; }
+  [ -x "$prog" ] || { bad "$prog is not an executable"; summary generated; exit; }
 done
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 1' HUP INT TERM
-
-pass=0
 d=$tmp/stream
 
 # fail WHAT [FILE EXPECTED-FILE]: report the seed's first failure and stop.
@@ -36,8 +31,9 @@ fail () {
     head -n 10 "$d/err" | sed 's/^/    /'
   fi
   echo "  reproduce: mkdir s && GEN_VERBOSE=1 $GEN $seed s && $CCFIX $args < s/in"
-  echo "generated: $pass passed, 1 failed"
-  exit 1
+  fail=1
+  summary generated
+  exit
 }
 
 # run WANT INPUT OUTPUT [OPTION]: ccfix with the seed's options; its exit
@@ -51,7 +47,7 @@ run () {
 seed=1
 while [ "$seed" -le "$count" ]; do
   rm -rf "$d" && mkdir "$d" || exit 1
-  "$GEN" "$seed" "$d" || { echo "FAIL: seed $seed: gen failed"; exit 1; }
+  "$GEN" "$seed" "$d" || { bad "seed $seed: gen failed"; summary generated; exit; }
   args=$(cat "$d/args")
   n=$(cat "$d/n")
 
@@ -82,8 +78,7 @@ while [ "$seed" -le "$count" ]; do
   [ "$n" -eq 0 ] || cmp -s "$d/joined" "$d/out" \
     || fail "messages repaired one at a time do not join to the whole" "$d/joined" "$d/out"
 
-  pass=$((pass + 1))
+  ok
   seed=$((seed + 1))
 done
-echo "generated: $pass passed, 0 failed"
-exit 0
+summary generated

@@ -4,11 +4,7 @@
 # stderr; the output of a clean run must be a fixed point (for a change of
 # code page, -t, a stream whose counts are right as they stand).  The samples
 # in data/ with a .fixed file are checked the same way.
-srcdir=${srcdir:-.}
-CCFIX=${CCFIX:-../src/ccfix}
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT HUP INT TERM
-pass=0 fail=0
+. "${srcdir:-.}/tests/testlib.sh"
 check () {  # check NAME IN OUT
   name=$1 in=$2 want=$3 base=${2%.*}
   args=; [ -f "$base.args" ] && args=$(cat "$base.args")
@@ -49,5 +45,5 @@ for in in "$srcdir"/data/*.txt; do
     check "$(basename "$in")" "$in" "$in"
   fi
 done
-echo "golden: $pass passed, $fail failed"
-[ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]
+[ "$pass" -gt 0 ] || bad "no golden pair found under $srcdir"
+summary golden

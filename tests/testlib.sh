@@ -1,5 +1,6 @@
 # Sourced by the shell tests: the program, a scratch directory, counters,
 # and an assertion on exit statuses.  Each test ends with summary NAME.
+srcdir=${srcdir:-.}
 CCFIX=${CCFIX:-../src/ccfix}
 tmp=$(mktemp -d) || exit 1
 # chmod first: a test may leave unreadable files behind.

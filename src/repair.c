@@ -199,37 +199,46 @@ measure_parts (struct run *r, size_t n, char *why, size_t why_size)
   return 0;
 }
 
-/* Write part P: a slot rewritten when its count changed, text converted
-   under -t, anything else copied.  Returns 1 when a slot changed, -1 when
-   out of memory.  */
+/* The count part P's slot gets, or NULL for a part that is no slot.  */
+static const struct count *
+part_count (const struct run *r, const struct part *p)
+{
+  if (p->kind != PART_SLOT)
+    return NULL;
+  return p->k == 0 ? &r->rc.msg : p->k == 1 ? &r->rc.contents
+         : &r->rc.items[p->k - 2];
+}
+
+/* Whether part P goes out as it came in: most do, and the writer joins
+   them into one copy.  */
+static int
+copied (const struct run *r, const struct part *p)
+{
+  const struct count *c = part_count (r, p);
+  return c ? !c->change : p->kind == PART_BINARY || !r->s->transcode;
+}
+
+/* Write part P, which is not copied: a slot whose count changed, or text
+   under -t.  Returns 1 when a slot changed, -1 when out of memory.  */
 static int
 write_part (struct run *r, const struct part *p)
 {
   const struct frame *f = &r->f;
-  if (p->kind == PART_SLOT)
+  const struct count *c = part_count (r, p);
+  if (c)
     {
       const struct fslot *s = p->k == 0 ? &f->mslot : p->k == 1
                               ? &f->cslot : &f->items[p->k - 2].slot;
-      const struct count *c = p->k == 0 ? &r->rc.msg : p->k == 1
-                              ? &r->rc.contents : &r->rc.items[p->k - 2];
-      if (c->change)
-        {
-          output_slot (r->out, c->value, c->width, r->style);
-          enum level level = p->k < 2 ? (enum level) p->k : LEVEL_ITEM;
-          return note_repair (r, level, p->k - 1, s, c) < 0 ? -1 : 1;
-        }
+      output_slot (r->out, c->value, c->width, r->style);
+      enum level level = p->k < 2 ? (enum level) p->k : LEVEL_ITEM;
+      return note_repair (r, level, p->k - 1, s, c) < 0 ? -1 : 1;
     }
-  else if (p->kind == PART_TEXT && r->s->transcode)
-    {
-      uint64_t len, bad;
-      if (r->out->fd >= 0)
-        charset_convert (r->s->transcode, &r->in, p->from, p->to,
-                         sink_output, r->out, &len, &bad);
-      else
-        r->out->bytes += *p->size;
-      return 0;
-    }
-  output_copy (r->out, &r->in, p->from, p->to);
+  uint64_t len, bad;
+  if (r->out->fd >= 0)
+    charset_convert (r->s->transcode, &r->in, p->from, p->to, sink_output,
+                     r->out, &len, &bad);
+  else
+    r->out->bytes += *p->size;
   return 0;
 }
 
@@ -262,14 +271,22 @@ write_message (struct run *r, char *why, size_t why_size)
     }
   else if (recount_message (f, r->st->rule, &r->rc) < 0)
     return -1;
+  /* The parts are contiguous: copies run from COPY to the next part
+     that is written otherwise.  */
   int changed = 0;
+  uint64_t copy = f->off;
   for (size_t k = 0; k < n; k++)
     {
+      if (copied (r, &parts[k]))
+        continue;
+      output_copy (r->out, &r->in, copy, parts[k].from);
       int c = write_part (r, &parts[k]);
       if (c < 0)
         return -1;
       changed |= c;
+      copy = parts[k].to;
     }
+  output_copy (r->out, &r->in, copy, f->end);
   if (changed)
     {
       r->st->repaired++;

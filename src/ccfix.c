@@ -200,6 +200,22 @@ convert_dir (const struct gengetopt_args_info *args, struct convert_settings *c)
   return 0;
 }
 
+/* --address-map=NAME into CV->map; -1 (said why) when it cannot be.  */
+static int
+load_map (const char *name, struct converters *cv)
+{
+  uint64_t line;
+  const char *why;
+  if (addrmap_load (&cv->map, name, &line, &why) == 0)
+    return 0;
+  if (line && why)
+    fprintf (stderr, "%s: %s:%" PRIu64 ": %s\n", program_name, name, line,
+             why);
+  else
+    diag_error (name, errno);
+  return -1;
+}
+
 /* --convert and the options that shape it: what does not combine with it,
    the address map, the zone.  Sets JOB->convert.  */
 static int
@@ -230,18 +246,8 @@ convert_options (const struct gengetopt_args_info *args, struct job *job,
       c->text = &cv->to_utf8;
       c->from_code = args->from_code_arg;
     }
-  uint64_t line;
-  const char *why;
-  if (args->address_map_given
-      && addrmap_load (&cv->map, args->address_map_arg, &line, &why) < 0)
-    {
-      if (line && why)
-        fprintf (stderr, "%s: %s:%" PRIu64 ": %s\n", program_name,
-                 args->address_map_arg, line, why);
-      else
-        diag_error (args->address_map_arg, errno);
-      return EXIT_TROUBLE;
-    }
+  if (args->address_map_given && load_map (args->address_map_arg, cv) < 0)
+    return EXIT_TROUBLE;
   c->map = &cv->map;
   if (args->macbinary_arg == macbinary_arg_unwrap)
     {

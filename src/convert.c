@@ -72,22 +72,16 @@ put (struct conv *v, const char *s)
   v->out.write (v->out.ctx, s, strlen (s));
 }
 
-/* Hand [FROM, TO) of the input to FN in the pieces the input has.  */
+/* Hand [FROM, TO) of the input to FN in the pieces the input has (an
+   input error stops it: in->err says why).  */
 static void
 feed_range (struct input *in, uint64_t from, uint64_t to, sink_fn *fn,
             void *ctx)
 {
-  while (from < to)
-    {
-      size_t avail;
-      const unsigned char *p = input_at (in, from, &avail);
-      if (!p)
-        return;                 /* in->err says why */
-      if (avail > to - from)
-        avail = (size_t) (to - from);
-      fn (ctx, (const char *) p, avail);
-      from += avail;
-    }
+  const unsigned char *p;
+  size_t n;
+  while (input_chunk (in, &from, to, &p, &n))
+    fn (ctx, (const char *) p, n);
 }
 
 /* Up to N bytes at [FROM, TO) into BUF; returns how many.  */
@@ -95,20 +89,14 @@ static size_t
 read_bytes (struct input *in, uint64_t from, uint64_t to, char *buf,
             size_t n)
 {
-  size_t k = 0;
-  while (from < to && k < n)
+  size_t k = 0, got;
+  const unsigned char *p;
+  if (to - from > n)
+    to = from + n;
+  while (input_chunk (in, &from, to, &p, &got))
     {
-      size_t avail;
-      const unsigned char *p = input_at (in, from, &avail);
-      if (!p)
-        break;
-      if (avail > to - from)
-        avail = (size_t) (to - from);
-      if (avail > n - k)
-        avail = n - k;
-      memcpy (buf + k, p, avail);
-      k += avail;
-      from += avail;
+      memcpy (buf + k, p, got);
+      k += got;
     }
   return k;
 }
@@ -1252,6 +1240,19 @@ message_end (struct conv *v, const struct cdate *date)
     }
 }
 
+/* The address of the message's first From: line, for the mbox From line:
+   in A (with BUF), or NULL.  */
+static const char *
+message_sender (struct conv *v, struct address *a, char *buf, size_t n)
+{
+  struct hline hl;
+  for (uint64_t off = v->f.mslot.next; header_line (v, off, &hl);
+       off = hl.next)
+    if (hl.name_len && same_word (hl.name, "From"))
+      return address_of (v, &hl, buf, n, a) == 0 ? a->spec : NULL;
+  return NULL;
+}
+
 /* The framed message at F, its own bytes ending at END.  */
 static void
 convert_framed (struct conv *v, uint64_t end)
@@ -1260,15 +1261,8 @@ convert_framed (struct conv *v, uint64_t end)
   message_hash (v, f->off, end);
   struct address a;
   char buf[ADDRESS_MAX];
-  const char *sender = NULL;
+  const char *sender = message_sender (v, &a, buf, sizeof buf);
   struct hline hl;
-  for (uint64_t off = f->mslot.next; header_line (v, off, &hl); off = hl.next)
-    if (hl.name_len && same_word (hl.name, "From"))
-      {
-        if (address_of (v, &hl, buf, sizeof buf, &a) == 0)
-          sender = a.spec;
-        break;
-      }
   struct cdate d;
   int has_date = message_date (v, &d) == 0;
   char date[64] = "Thu Jan  1 00:00:00 1970";
@@ -1517,6 +1511,82 @@ convert_stray (struct conv *v, uint64_t off)
   return end;
 }
 
+/* The bytes before the first Message: line at FIRST: kept as an
+   unreadable part.  */
+static void
+convert_preamble (struct conv *v, uint64_t first)
+{
+  v->st->preamble_lines = v->line - 1
+                          + (input_byte (&v->in, first - 1) != '\n');
+  int messages = more_messages (&v->in, first);
+  const char *why = messages ? "lines before the first Message: line"
+                             : "no Message: line";
+  diag_warning (v->c->s->quiet, v->name, 1, "%" PRIu64 " lines %s kept as "
+                "an unreadable part", v->st->preamble_lines,
+                messages ? "before the first Message: line"
+                         : "and no Message: line");
+  convert_unreadable (v, 0, clip_end (&v->in, first), why, 0);
+}
+
+/* Every message from OFF on, and the stray bytes between them; the exit
+   status they deserve, -1 when out of memory.  */
+static int
+convert_messages (struct conv *v, uint64_t off)
+{
+  int status = EXIT_REPAIRED;
+  while (!v->trouble && !(v->stream && v->stream->err)
+         && more_messages (&v->in, off))
+    {
+      if (!message_starts (&v->in, off))
+        {
+          off = convert_stray (v, off);
+          continue;
+        }
+      v->number++;
+      int m = convert_message (v, off);
+      if (m < 0)
+        return -1;
+      if (m > 0)
+        status = EXIT_UNREPAIRED;
+      v->line += count_lf (&v->in, off, v->f.end);
+      off = v->f.end;
+      input_release (&v->in, v->stream ? output_needs (v->stream, &v->in,
+                                                       off) : off);
+    }
+  return status;
+}
+
+/* The exit status of a run that ended with STATUS (-1: out of memory),
+   and what is left to free.  */
+static int
+convert_finish (struct conv *v, int status)
+{
+  if (v->conflicts && status == EXIT_REPAIRED)
+    status = EXIT_UNREPAIRED;
+  if (status < 0)
+    {
+      diag_error (v->name, ENOMEM);
+      status = EXIT_TROUBLE;
+    }
+  else if (v->trouble)
+    status = EXIT_TROUBLE;
+  else if (v->in.err)
+    {
+      char what[512];
+      snprintf (what, sizeof what, "%s: %s", v->name, v->in.err_what);
+      diag_error (what, v->in.err);
+      status = EXIT_TROUBLE;
+    }
+  if (v->delivering)
+    delivery_abort (&v->d);
+  output_close (&v->file);
+  free (v->path);
+  frame_free (&v->f);
+  free (v->notes);
+  input_close (&v->in);
+  return status;
+}
+
 int
 convert_stream (int fd, const char *name, const char *account,
                 struct output *out, struct convert_settings *c,
@@ -1547,72 +1617,18 @@ convert_stream (int fd, const char *name, const char *account,
   else
     v.out = v.plain = (struct sink) { c->format == CONVERT_EML ? crlf_write
                                       : file_write, &v };
-  int status = EXIT_REPAIRED, nomem = 0;
   uint64_t first = next_message_line (&v.in, 0);
-  if (learn_stream (&v.in, first, c->s, &v.f, st) < 0)
-    nomem = 1;
+  int status = learn_stream (&v.in, first, c->s, &v.f, st);
   v.line = 1 + count_lf (&v.in, 0, first);
-  if (first > 0 && !nomem)
-    {
-      st->preamble_lines = v.line - 1
-                           + (input_byte (&v.in, first - 1) != '\n');
-      const char *why = more_messages (&v.in, first)
-                        ? "lines before the first Message: line"
-                        : "no Message: line";
-      diag_warning (c->s->quiet, name, 1, "%" PRIu64 " lines %s kept as "
-                    "an unreadable part", st->preamble_lines,
-                    more_messages (&v.in, first)
-                    ? "before the first Message: line"
-                    : "and no Message: line");
-      convert_unreadable (&v, 0, clip_end (&v.in, first), why, 0);
-    }
-  uint64_t off = first;
-  while (!nomem && !v.trouble && !(out && out->err)
-         && more_messages (&v.in, off))
-    {
-      if (!message_starts (&v.in, off))
-        {
-          off = convert_stray (&v, off);
-          continue;
-        }
-      v.number++;
-      int m = convert_message (&v, off);
-      if (m < 0)
-        nomem = 1;
-      else if (m > 0)
-        status = EXIT_UNREPAIRED;
-      v.line += count_lf (&v.in, off, v.f.end);
-      off = v.f.end;
-      input_release (&v.in, out ? output_needs (out, &v.in, off) : off);
-    }
+  if (status == 0 && first > 0)
+    convert_preamble (&v, first);
+  if (status == 0)
+    status = convert_messages (&v, first);
   if (out)
     output_flush (out);
   else
     close_folder (&v);
   st->bytes_in = input_size (&v.in);
   st->bytes_out = (out ? out->bytes : v.file.bytes) - out_start;
-  if (v.conflicts && status == EXIT_REPAIRED)
-    status = EXIT_UNREPAIRED;
-  if (nomem)
-    {
-      diag_error (name, ENOMEM);
-      status = EXIT_TROUBLE;
-    }
-  else if (v.trouble)
-    status = EXIT_TROUBLE;
-  else if (v.in.err)
-    {
-      char what[512];
-      snprintf (what, sizeof what, "%s: %s", name, v.in.err_what);
-      diag_error (what, v.in.err);
-      status = EXIT_TROUBLE;
-    }
-  if (v.delivering)
-    delivery_abort (&v.d);
-  output_close (&v.file);
-  free (v.path);
-  frame_free (&v.f);
-  free (v.notes);
-  input_close (&v.in);
-  return status;
+  return convert_finish (&v, status);
 }

@@ -46,17 +46,10 @@ write_run (struct output *out)
   struct input *in = out->run_in;
   uint64_t from = out->run_from, to = out->run_to;
   out->run_in = NULL;
-  while (from < to && !out->err)
-    {
-      size_t avail;
-      const unsigned char *p = input_at (in, from, &avail);
-      if (!p)
-        return;
-      if (avail > to - from)
-        avail = (size_t) (to - from);
-      write_all (out, p, avail);
-      from += avail;
-    }
+  const unsigned char *p;
+  size_t n;
+  while (!out->err && input_chunk (in, &from, to, &p, &n))
+    write_all (out, p, n);
 }
 
 int

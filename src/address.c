@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "grow.h"
 #include "mime.h"
 
 static int
@@ -275,15 +276,10 @@ addrmap_line (struct addrmap *m, const char *s, const char *end,
       *why = "the address is not a plain local@domain";
       goto fail;
     }
-  if (m->n == m->cap)
-    {
-      size_t cap = m->cap ? 2 * m->cap : 16;
-      struct addrmap_entry *e = realloc (m->e, cap * sizeof *e);
-      if (!e)
-        goto fail;
-      m->e = e;
-      m->cap = cap;
-    }
+  struct addrmap_entry *e = grow (m->e, &m->cap, m->n + 1, sizeof *e);
+  if (!e)
+    goto fail;
+  m->e = e;
   m->e[m->n++] = (struct addrmap_entry) { f[0], f[1], f[2] };
   return 0;
 fail:

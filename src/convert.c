@@ -16,6 +16,7 @@
 #include "diag.h"
 #include "folder.h"
 #include "frame.h"
+#include "grow.h"
 #include "lines.h"
 #include "macbin.h"
 #include "maildir.h"
@@ -1373,15 +1374,11 @@ convert_unreadable (struct conv *v, uint64_t from, uint64_t to,
 static struct item_note *
 new_note (struct conv *v)
 {
-  if (v->nnotes == v->notes_cap)
-    {
-      size_t cap = v->notes_cap ? 2 * v->notes_cap : 8;
-      struct item_note *p = realloc (v->notes, cap * sizeof *p);
-      if (!p)
-        return NULL;
-      v->notes = p;
-      v->notes_cap = cap;
-    }
+  struct item_note *p = grow (v->notes, &v->notes_cap, v->nnotes + 1,
+                              sizeof *p);
+  if (!p)
+    return NULL;
+  v->notes = p;
   struct item_note *n = &v->notes[v->nnotes++];
   memset (n, 0, sizeof *n);
   return n;

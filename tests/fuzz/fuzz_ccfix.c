@@ -101,6 +101,22 @@ memfile (const void *p, size_t n)
   return fd;
 }
 
+/* What O wrote to OFD, in *OUT (malloc'd, *OUTN bytes); both files then
+   closed.  */
+static void
+read_back (struct output *o, int ifd, int ofd, uint8_t **out, size_t *outn)
+{
+  if (output_flush (o) < 0)
+    abort ();
+  output_close (o);
+  *outn = (size_t) lseek (ofd, 0, SEEK_END);
+  *out = malloc (*outn + 1);
+  if (!*out || pread (ofd, *out, *outn, 0) != (ssize_t) *outn)
+    abort ();
+  close (ifd);
+  close (ofd);
+}
+
 /* The converter for -t, opened once.  */
 static struct charset *
 to_utf8 (void)
@@ -142,16 +158,7 @@ repair (const uint8_t *p, size_t n, uint8_t **out, size_t *outn,
   if (output_open (&o, ofd) < 0)
     abort ();
   int status = repair_stream (ifd, "fuzz", &o, &s, st);
-  if (output_flush (&o) < 0)
-    abort ();
-  output_close (&o);
-  off_t size = lseek (ofd, 0, SEEK_END);
-  *outn = (size_t) size;
-  *out = malloc (*outn + 1);
-  if (!*out || pread (ofd, *out, *outn, 0) != (ssize_t) *outn)
-    abort ();
-  close (ifd);
-  close (ofd);
+  read_back (&o, ifd, ofd, out, outn);
   return status;
 }
 
@@ -254,15 +261,7 @@ convert (const uint8_t *p, size_t n, uint8_t **out, size_t *outn)
   if (output_open (&o, ofd) < 0)
     abort ();
   int status = convert_stream (ifd, "fuzz", "fuzz", &o, &c, &st);
-  if (output_flush (&o) < 0)
-    abort ();
-  output_close (&o);
-  *outn = (size_t) lseek (ofd, 0, SEEK_END);
-  *out = malloc (*outn + 1);
-  if (!*out || pread (ofd, *out, *outn, 0) != (ssize_t) *outn)
-    abort ();
-  close (ifd);
-  close (ofd);
+  read_back (&o, ifd, ofd, out, outn);
   return status;
 }
 

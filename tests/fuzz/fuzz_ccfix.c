@@ -295,8 +295,9 @@ check_mbox (const uint8_t *m, size_t n)
       while (k < end && m[k] != '\n')
         {
           ids += starts (m + k, end - k, "Message-ID: <");
-          /* A field line or a folded one: never an empty or bare line.  */
-          if (m[k] != ' ' && !memchr (m + k, ':', end - k))
+          /* A field line or a folded one (RFC 5322: folded lines start
+             with a space or a tab): never an empty or bare line.  */
+          if (m[k] != ' ' && m[k] != '\t' && !memchr (m + k, ':', end - k))
             abort ();
           k = (size_t) ((const uint8_t *) memchr (m + k, '\n', end - k) - m)
               + 1;

@@ -499,6 +499,17 @@ by_cut (struct input *in, struct frame *f, uint64_t end, enum evidence ev)
   return ret;
 }
 
+/* Whether what data ending at OFF lands on ends before LIMIT, the next
+   message's start: an item line there may hold a glued Message: line
+   that starts it, and must not be read as one of this message's.  */
+static int
+lands_before (struct input *in, uint64_t off, uint64_t limit)
+{
+  struct line ln;
+  uint64_t q = skip_blank_lines (in, off);
+  return q >= limit || !line_get (in, q, &ln) || ln.end <= limit;
+}
+
 /* Where data of unknown length from DATA ends: before the next item or
    Message: line, at a line start or glued and followed by a valid or
    blank slot line, or before a final 0x1A; blank lines just before a
@@ -578,7 +589,8 @@ by_scan (struct input *in, struct frame *f)
           if (limit < data)
             limit = next_message_line (in, data);
           if (data + slot.info.value <= limit
-              && lands_seen (in, f, data + slot.info.value, 1))
+              && lands_seen (in, f, data + slot.info.value, 1)
+              && lands_before (in, data + slot.info.value, limit))
             {
               if (push_item (f, q, &slot, slot.info.value) < 0)
                 return -1;

@@ -1471,6 +1471,10 @@ convert_message (struct conv *v, uint64_t off)
 {
   if (frame_message (&v->in, off, v->st->rule, &v->f) < 0)
     return -1;
+  /* Framed from part of the message: nothing of it may be written (the
+     caller stops at the input error), as in repair.  */
+  if (v->in.err)
+    return 0;
   v->st->messages++;
   struct frame *f = &v->f;
   if (f->status != FRAMED)
@@ -1531,7 +1535,7 @@ static int
 convert_messages (struct conv *v, uint64_t off)
 {
   int status = EXIT_REPAIRED;
-  while (!v->trouble && !(v->stream && v->stream->err)
+  while (!v->trouble && !v->in.err && !(v->stream && v->stream->err)
          && more_messages (&v->in, off))
     {
       if (!message_starts (&v->in, off))

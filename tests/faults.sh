@@ -115,5 +115,9 @@ cp "$tmp/good" "$d/spill"
 expect 2 "no room to spill, -o" env TMPDIR=/nonexistent "${CCFIX_REAL:-$CCFIX}" -q -o "$d/spill" "$tmp/huge"
 cmp -s "$d/spill" "$tmp/good" && ok || bad "a failed spill touched the -o file"
 no_temp "$d" "failed spill"
+# The same for --convert: no part of the message that could not be held
+# is written as mail.
+expect 2 "no room to spill, --convert" env TMPDIR=/nonexistent "${CCFIX_REAL:-$CCFIX}" -q --convert=mbox "$tmp/huge"
+grep -q 'yyyyyyyy' "$tmp/out" && bad "a failed spill converted part of a message" || ok
 
 summary faults

@@ -45,6 +45,8 @@ input_close (struct input *in)
 {
   free (in->mem);
   free (in->cache);
+  free (in->lines);
+  in->lines = NULL;
   if (in->spill_fd >= 0)
     close (in->spill_fd);
   in->mem = in->cache = NULL;
@@ -210,14 +212,6 @@ input_at_slow (struct input *in, uint64_t off, size_t *avail)
     }
   *avail = (size_t) (in->mem_off + in->mem_len - off);
   return in->mem + (off - in->mem_off);
-}
-
-int
-input_byte (struct input *in, uint64_t off)
-{
-  size_t avail;
-  const unsigned char *p = input_at (in, off, &avail);
-  return p ? *p : -1;
 }
 
 int

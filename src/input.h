@@ -35,10 +35,9 @@ struct input
   int err;                     /* errno of a failed read or spill, or 0 */
   const char *err_what;        /* what failed: "read", "spill" */
 
-  /* The last line that lines.c read and classified: framing asks about
-     the same boundary several times in a row.  memo_next == 0: none.  */
-  uint64_t memo_off, memo_end, memo_next;
-  int memo_kind;
+  /* The lines that lines.c has found and classified, kept so that each
+     is found once however often framing asks about it; freed with IN.  */
+  struct line_memo *lines;
 
   /* Told the total read so far after each read, when set.  */
   void (*on_read) (void *ctx, uint64_t bytes);
@@ -85,7 +84,13 @@ input_chunk (struct input *in, uint64_t *at, uint64_t to,
 }
 
 /* The byte at OFF, or -1 at the end (or on an error).  */
-int input_byte (struct input *in, uint64_t off);
+static inline int
+input_byte (struct input *in, uint64_t off)
+{
+  size_t avail;
+  const unsigned char *p = input_at (in, off, &avail);
+  return p ? *p : -1;
+}
 
 /* Nonzero when OFF is at or past the end of the input.  */
 int input_at_end (struct input *in, uint64_t off);

@@ -2,6 +2,7 @@
 #include <config.h>
 #include "lines.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static const char message_kw[] = "Message:";
@@ -77,17 +78,59 @@ kw_scan_end (const struct kw_scan *k)
   return LINE_OTHER;
 }
 
+/* Whether the N bytes from P are spaces.  */
+static int
+all_spaces (const unsigned char *p, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    if (p[i] != ' ')
+      return 0;
+  return 1;
+}
+
+/* The same answer as a kw_scan over the line, in one look at its first
+   bytes: nearly every line is classified here.  */
 enum line_kind
 kw_classify (const unsigned char *p, size_t n)
 {
-  struct kw_scan k;
-  kw_scan_init (&k);
-  kw_scan_feed (&k, p, n);
-  return kw_scan_end (&k);
+  if (n == 0)
+    return LINE_BLANK;
+  if (p[0] == 'M' && n >= sizeof message_kw - 1
+      && memcmp (p, message_kw, sizeof message_kw - 1) == 0)
+    return all_spaces (p + sizeof message_kw - 1, n - (sizeof message_kw - 1))
+           ? LINE_MESSAGE : LINE_OTHER;
+  if (p[0] == 'C' && n >= sizeof contents_kw - 1
+      && memcmp (p, contents_kw, sizeof contents_kw - 1) == 0)
+    return all_spaces (p + sizeof contents_kw - 1,
+                       n - (sizeof contents_kw - 1))
+           ? LINE_CONTENTS : LINE_OTHER;
+  size_t w = 0;
+  while (w < n && is_letter (p[w]))
+    w++;
+  size_t k = sizeof item_kw - 1;
+  if (w == 0 || n - w < k || memcmp (p + w, item_kw, k) != 0)
+    return LINE_OTHER;
+  return n == w + k || p[w + k] == ' ' ? LINE_ITEM : LINE_OTHER;
 }
 
-int
-line_get (struct input *in, uint64_t off, struct line *ln)
+/* Lines found and classified, by offset, in a direct-mapped table: the
+   bytes of the input never change, so an entry once made stays true, and
+   framing (counts, cuts, scan, landing) asks about the same few lines
+   again and again.  */
+#define MEMO_BITS 12
+
+struct line_memo
+{
+  struct
+  {
+    uint64_t off, end, next;   /* next == 0: empty */
+    enum line_kind kind;
+  } e[1 << MEMO_BITS];
+};
+
+/* The line at OFF, found byte by byte across buffers.  */
+static int
+line_get_slow (struct input *in, uint64_t off, struct line *ln)
 {
   if (input_at_end (in, off))
     return 0;
@@ -103,17 +146,36 @@ line_get (struct input *in, uint64_t off, struct line *ln)
   return 1;
 }
 
+int
+line_get (struct input *in, uint64_t off, struct line *ln)
+{
+  size_t avail;
+  const unsigned char *p = input_at (in, off, &avail);
+  const unsigned char *lf = p ? memchr (p, '\n', avail) : NULL;
+  if (!lf)
+    return line_get_slow (in, off, ln);
+  uint64_t at = off + (uint64_t) (lf - p);
+  ln->off = off;
+  ln->next = at + 1;
+  ln->end = lf > p && lf[-1] == '\r' ? at - 1 : at;
+  return 1;
+}
+
 enum line_kind
 line_kind (struct input *in, const struct line *ln)
 {
   int cut = ln->next == ln->end;
   uint64_t end = ln->end;
+  size_t avail;
+  const unsigned char *p;
+  if (!cut && (p = input_at (in, ln->off, &avail))
+      && avail >= end - ln->off)
+    return kw_classify (p, (size_t) (end - ln->off));
   /* A CR is an EOL only before an LF: at the very end, a cut CRLF.  */
   if (cut && end > ln->off && input_byte (in, end - 1) == '\r')
     end--;
   struct kw_scan k;
   kw_scan_init (&k);
-  const unsigned char *p;
   size_t n;
   for (uint64_t off = ln->off; input_chunk (in, &off, end, &p, &n);)
     if (!kw_scan_feed (&k, p, n))
@@ -127,21 +189,31 @@ int
 line_read (struct input *in, uint64_t off, struct line *ln,
            enum line_kind *kind)
 {
-  if (in->memo_next && in->memo_off == off)
+  if (!in->lines && !(in->lines = calloc (1, sizeof *in->lines)))
+    {
+      /* No table: every question is answered afresh.  */
+      if (!line_get (in, off, ln))
+        return 0;
+      *kind = line_kind (in, ln);
+      return 1;
+    }
+  size_t h = (size_t) ((off * UINT64_C (0x9E3779B97F4A7C15))
+                       >> (64 - MEMO_BITS));
+  if (in->lines->e[h].next && in->lines->e[h].off == off)
     {
       ln->off = off;
-      ln->end = in->memo_end;
-      ln->next = in->memo_next;
-      *kind = (enum line_kind) in->memo_kind;
+      ln->end = in->lines->e[h].end;
+      ln->next = in->lines->e[h].next;
+      *kind = in->lines->e[h].kind;
       return 1;
     }
   if (!line_get (in, off, ln))
     return 0;
   *kind = line_kind (in, ln);
-  in->memo_off = off;
-  in->memo_end = ln->end;
-  in->memo_next = ln->next;
-  in->memo_kind = (int) *kind;
+  in->lines->e[h].off = off;
+  in->lines->e[h].end = ln->end;
+  in->lines->e[h].next = ln->next;
+  in->lines->e[h].kind = *kind;
   return 1;
 }
 

@@ -60,6 +60,37 @@ START_TEST (keywords_in_pieces)
 }
 END_TEST
 
+/* The one-look classifier and the byte-at-a-time scan (used where a line
+   spans buffers) must agree on every line: here, every line of up to four
+   pieces that matter to either.  */
+START_TEST (classify_agrees_with_scan)
+{
+  static const char *const pieces[] = { "Message:", "Contents:", " item:",
+                                        "Message", "X", "ab", " ", ":",
+                                        "\t", "m" };
+  enum { NP = sizeof pieces / sizeof *pieces };
+  for (unsigned code = 0; code < NP * NP * NP * NP * 2; code++)
+    {
+      unsigned char line[64];
+      size_t n = 0;
+      unsigned c = code / 2;
+      for (int k = 0; k < 4 && (k == 0 || c); k++, c /= NP)
+        {
+          /* Code 0 past the first piece ends the line early.  */
+          size_t len = strlen (pieces[c % NP]);
+          memcpy (line + n, pieces[c % NP], len);
+          n += len;
+        }
+      n -= code % 2 && n ? 1 : 0;
+      struct kw_scan ks;
+      kw_scan_init (&ks);
+      kw_scan_feed (&ks, line, n);
+      ck_assert_msg (kw_scan_end (&ks) == kw_classify (line, n), "'%.*s'",
+                     (int) n, line);
+    }
+}
+END_TEST
+
 START_TEST (line_ends)
 {
   struct input in;
@@ -241,6 +272,7 @@ lines_suite (void)
   tcase_add_test (kw, keywords);
   tcase_add_test (kw, not_keywords);
   tcase_add_test (kw, keywords_in_pieces);
+  tcase_add_test (kw, classify_agrees_with_scan);
   suite_add_tcase (s, kw);
   TCase *lines = tcase_create ("Lines");
   tcase_add_test (lines, line_ends);

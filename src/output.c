@@ -11,6 +11,8 @@
 /* A queued run is written once it is this long: large writes, and the
    input never holds much on its behalf.  */
 #define RUN_MAX ((uint64_t) 256 * 1024)
+/* A run no longer than this is copied into the buffer.  */
+#define RUN_SHORT ((uint64_t) 16 * 1024)
 
 int
 output_open (struct output *out, int fd)
@@ -40,6 +42,27 @@ write_all (struct output *out, const unsigned char *p, size_t n)
     }
 }
 
+/* Append N bytes from P to the buffer, writing it out when full.  */
+static void
+buffer (struct output *out, const unsigned char *p, size_t n)
+{
+  while (n > 0 && !out->err)
+    {
+      if (out->len == out->cap)
+        {
+          write_all (out, out->buf, out->len);
+          out->len = 0;
+        }
+      size_t k = out->cap - out->len < n ? out->cap - out->len : n;
+      memcpy (out->buf + out->len, p, k);
+      out->len += k;
+      p += k;
+      n -= k;
+    }
+}
+
+/* Write the queued run after what is buffered: a short one joins the
+   buffer, a long one follows it straight from the input.  */
 static void
 write_run (struct output *out)
 {
@@ -48,6 +71,14 @@ write_run (struct output *out)
   out->run_in = NULL;
   const unsigned char *p;
   size_t n;
+  if (to - from <= RUN_SHORT)
+    {
+      while (!out->err && input_chunk (in, &from, to, &p, &n))
+        buffer (out, p, n);
+      return;
+    }
+  write_all (out, out->buf, out->len);
+  out->len = 0;
   while (!out->err && input_chunk (in, &from, to, &p, &n))
     write_all (out, p, n);
 }
@@ -86,10 +117,7 @@ output_bytes (struct output *out, const unsigned char *p, size_t n)
     return;
   if (out->run_in)
     write_run (out);
-  if (out->len + n > out->cap)
-    output_flush (out);
-  memcpy (out->buf + out->len, p, n);
-  out->len += n;
+  buffer (out, p, n);
 }
 
 void
@@ -103,7 +131,8 @@ output_copy (struct output *out, struct input *in, uint64_t from,
     out->run_to = to;
   else
     {
-      output_flush (out);
+      if (out->run_in)
+        write_run (out);
       out->run_in = in;
       out->run_from = from;
       out->run_to = to;

@@ -12,9 +12,11 @@ struct output
   int fd;                      /* -1: count the bytes, write nothing */
   unsigned char *buf;
   size_t len, cap;
-  /* Input bytes queued but not yet written: [run_from, run_to) of RUN_IN.
-     Unchanged runs go out straight from the input buffer, so most bytes
-     are copied once, by read(), as with cat.  Never both this and BUF.  */
+  /* Input bytes queued after BUF but not yet written: [run_from, run_to)
+     of RUN_IN.  Long unchanged runs go out straight from the input
+     buffer, so most bytes are copied once, by read(), as with cat; short
+     ones join BUF, so that a repaired count between two runs costs no
+     write of its own.  */
   struct input *run_in;
   uint64_t run_from, run_to;
   uint64_t bytes;              /* bytes written (or that would be) */

@@ -291,6 +291,7 @@ open_converters (const struct gengetopt_args_info *args, struct job *job,
 int
 main (int argc, char **argv)
 {
+  diag_init ();
   struct gengetopt_args_info args;
   if (parse (argc, argv, &args) != 0)
     return EXIT_TROUBLE;

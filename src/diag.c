@@ -2,10 +2,13 @@
 #include <config.h>
 #include "diag.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 
 const char *program_name = PACKAGE;
@@ -29,28 +32,130 @@ diag_status_erase (void)
   status_shown = 0;
 }
 
-/* One write per line: stderr is unbuffered, and thousands of findings
-   must not cost thousands of tiny writes each.  */
+/* Findings bound for a file or a pipe, not yet written: kept here rather
+   than in stdio's buffer so that a fatal signal can still write them
+   with write() alone.  */
+static char pending[64 * 1024];
+static size_t npending;
+static int buffered;
+
+void
+diag_flush (void)
+{
+  size_t done = 0;
+  while (done < npending)
+    {
+      ssize_t w = write (STDERR_FILENO, pending + done, npending - done);
+      if (w < 0 && errno == EINTR)
+        continue;
+      if (w <= 0)
+        break;
+      done += (size_t) w;
+    }
+  npending = 0;
+}
+
+void
+diag_init (void)
+{
+  buffered = !isatty (STDERR_FILENO) && atexit (diag_flush) == 0;
+}
+
+/* Room is kept for the newline.  */
+static void
+put_mem (struct diag_text *t, const char *s, size_t k)
+{
+  size_t room = sizeof t->s - 1 - t->n;
+  if (k > room)
+    k = room;
+  memcpy (t->s + t->n, s, k);
+  t->n += k;
+}
+
+void
+diag_put (struct diag_text *t, const char *s)
+{
+  put_mem (t, s, strlen (s));
+}
+
+void
+diag_put_u64 (struct diag_text *t, uint64_t v)
+{
+  char d[24], *p = d + sizeof d;
+  *--p = 0;
+  do
+    *--p = (char) ('0' + v % 10);
+  while (v /= 10);
+  diag_put (t, p);
+}
+
+/* "ccfix: FILE:LINE: " and, for a message, "message N (WHO): ".  */
+static void
+put_where (struct diag_text *t, const char *file, uint64_t line,
+           uint64_t message, const char *who)
+{
+  diag_put (t, program_name);
+  diag_put (t, ": ");
+  diag_put (t, file);
+  diag_put (t, ":");
+  diag_put_u64 (t, line);
+  diag_put (t, ": ");
+  if (!message)
+    return;
+  diag_put (t, "message ");
+  diag_put_u64 (t, message);
+  if (who)
+    {
+      diag_put (t, " (");
+      diag_put (t, who);
+      diag_put (t, ")");
+    }
+  diag_put (t, ": ");
+}
+
+/* One line, written whole: when standard error is unbuffered (a
+   terminal), one write per line.  */
+static void
+put_line (struct diag_text *t)
+{
+  t->s[t->n++] = '\n';
+  if (!buffered)
+    {
+      diag_status_erase ();
+      fwrite (t->s, 1, t->n, stderr);
+      return;
+    }
+  if (npending + t->n > sizeof pending)
+    diag_flush ();
+  memcpy (pending + npending, t->s, t->n);
+  npending += t->n;
+}
+
+void
+diag_finding_text (int quiet, const char *file, uint64_t line,
+                   uint64_t message, const char *who,
+                   const struct diag_text *text)
+{
+  if (quiet)
+    return;
+  struct diag_text t = { .n = 0 };
+  put_where (&t, file, line, message, who);
+  put_mem (&t, text->s, text->n);
+  put_line (&t);
+}
+
 static void
 vreport (const char *file, uint64_t line, uint64_t message, const char *who,
          const char *fmt, va_list ap)
 {
-  char buf[1024];
-  int n = snprintf (buf, sizeof buf, "%s: %s:%" PRIu64 ": ", program_name,
-                    file, line);
-  if (message && n >= 0 && (size_t) n < sizeof buf)
-    n += snprintf (buf + n, sizeof buf - (size_t) n, "message %" PRIu64
-                   "%s%s%s: ", message, who ? " (" : "", who ? who : "",
-                   who ? ")" : "");
-  if (n >= 0 && (size_t) n < sizeof buf)
-    n += vsnprintf (buf + n, sizeof buf - (size_t) n, fmt, ap);
-  if (n < 0)
+  struct diag_text t = { .n = 0 };
+  put_where (&t, file, line, message, who);
+  int k = vsnprintf (t.s + t.n, sizeof t.s - 1 - t.n, fmt, ap);
+  if (k < 0)
     return;
-  if ((size_t) n >= sizeof buf - 1)
-    n = sizeof buf - 2;
-  buf[n++] = '\n';
-  diag_status_erase ();
-  fwrite (buf, 1, (size_t) n, stderr);
+  t.n += (size_t) k < sizeof t.s - 1 - t.n ? (size_t) k
+         : sizeof t.s - 2 - t.n;
+  put_line (&t);
 }
 
 void
@@ -80,9 +185,11 @@ diag_warning (int quiet, const char *file, uint64_t line,
 void
 diag_error (const char *what, int err)
 {
+  diag_flush ();
   diag_status_erase ();
   if (err)
     fprintf (stderr, "%s: %s: %s\n", program_name, what, strerror (err));
   else
     fprintf (stderr, "%s: %s\n", program_name, what);
+  fflush (stderr);
 }

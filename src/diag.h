@@ -19,6 +19,27 @@ void diag_finding (int quiet, const char *file, uint64_t line,
 void diag_warning (int quiet, const char *file, uint64_t line,
                      const char *fmt, ...)
   __attribute__ ((format (printf, 4, 5)));
+/* A finding's text built without printf: a stream can have millions of
+   findings, each of which must cost little more than its bytes.  */
+struct diag_text
+{
+  char s[1024];
+  size_t n;
+};
+
+void diag_put (struct diag_text *t, const char *s);
+void diag_put_u64 (struct diag_text *t, uint64_t v);
+/* diag_finding with the text T.  */
+void diag_finding_text (int quiet, const char *file, uint64_t line,
+                        uint64_t message, const char *who,
+                        const struct diag_text *t);
+
+/* Findings and warnings to standard error go out in large writes when it
+   is no terminal; diag_flush writes what is held (at exit, before an
+   error, on a fatal signal: it calls only write()).  */
+void diag_init (void);
+void diag_flush (void);
+
 /* "ccfix: WHAT: strerror (ERR)", or "ccfix: WHAT" when ERR is 0; always,
    whatever -q says.  */
 void diag_error (const char *what, int err);

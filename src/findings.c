@@ -90,19 +90,28 @@ tell_repair (const struct teller *t, enum level level, size_t item,
       tell_event (t, level, item, s);
       return;
     }
-  char what[64];
+  /* Written without printf: a stream can hold millions of these.  */
+  struct diag_text text = { .n = 0 };
   if (level == LEVEL_ITEM)
-    snprintf (what, sizeof what, "item %zu", item);
+    {
+      diag_put (&text, "item ");
+      diag_put_u64 (&text, item);
+    }
   else
-    snprintf (what, sizeof what, "%s", level_name (level));
-  char was[32] = "";
+    diag_put (&text, level_name (level));
+  diag_put (&text, " count ");
+  diag_put (&text, count_class_name (s));
   if (s->info.cls == SLOT_VALID)
-    snprintf (was, sizeof was, " (%" PRIu64 ")", s->info.value);
-  diag_finding (t->quiet, t->file, t->line, t->number, t->who,
-                "%s count %s%s, %s %" PRIu64 "%s", what,
-                count_class_name (s), was,
-                t->check ? "should be" : "now", c->value,
-                scan ? " (found by scan)" : "");
+    {
+      diag_put (&text, " (");
+      diag_put_u64 (&text, s->info.value);
+      diag_put (&text, ")");
+    }
+  diag_put (&text, t->check ? ", should be " : ", now ");
+  diag_put_u64 (&text, c->value);
+  if (scan)
+    diag_put (&text, " (found by scan)");
+  diag_finding_text (t->quiet, t->file, t->line, t->number, t->who, &text);
 }
 
 void

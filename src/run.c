@@ -171,6 +171,7 @@ static void
 on_fatal_signal (int sig)
 {
   target_cleanup_signal ();
+  diag_flush ();
   signal (sig, SIG_DFL);
   raise (sig);
 }

@@ -12,6 +12,7 @@
 void
 stats_summary (const char *file, const struct stats *st)
 {
+  diag_flush ();
   fprintf (stderr, "%s: %s: %" PRIu64 " messages, %" PRIu64 " repaired, %"
            PRIu64 " passed through", program_name, file, st->messages,
            st->repaired, st->passed);
@@ -75,6 +76,7 @@ stats_table (const struct row *rows, size_t nrows, int lint, int check)
       wf = n > wf ? n : wf;
       wa = a > wa ? a : wa;
     }
+  diag_flush ();
   fprintf (stderr, "%-*s  %-*s  %8s  %7s  %6s  %s\n", wf, "FILE", wa,
            "ACCOUNT", "MESSAGES", "REPAIRS", "PASSED", "VERDICT");
   for (size_t i = 0; i < nrows; i++)

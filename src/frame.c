@@ -748,7 +748,8 @@ frame_message (struct input *in, uint64_t off, struct rule rule,
               next_glued = 1;
               break;
             }
-          note_header (in, &ln, f);
+          if (f->headers)
+            note_header (in, &ln, f);
           p = ln.next;
         }
       if (next_glued)

@@ -59,10 +59,12 @@ const char *level_name (enum level level);   /* "message" ... */
 
 struct frame
 {
+  int headers;               /* set by the caller: find From: and Subject: */
   uint64_t off;              /* the Message: line */
   struct fslot mslot;
   /* The values of the first From: and Subject: headers, for reports:
-     [off, end), off == UINT64_MAX when there is none.  */
+     [off, end), off == UINT64_MAX when there is none or none was asked
+     for.  */
   uint64_t from_off, from_end, subject_off, subject_end;
   uint64_t contents_off;     /* the Contents: line */
   struct fslot cslot;        /* items start at cslot.next */

@@ -38,6 +38,7 @@ struct run
   struct part *parts;          /* the current message's parts */
   size_t parts_cap;
   struct teller t;             /* where findings are, and how said */
+  int lines;                   /* keep t.line: someone may be told it */
   char who_buf[160];           /* -f: the message's subject */
 };
 
@@ -369,7 +370,8 @@ pass_stray (struct run *r, uint64_t off)
   r->st->stray_bytes += end - off;
   tell_stray (&r->t, end - off);
   output_copy (r->out, &r->in, off, end);
-  r->t.line += count_lf (&r->in, off, end);
+  if (r->lines)
+    r->t.line += count_lf (&r->in, off, end);
   return end;
 }
 
@@ -406,7 +408,8 @@ repair_messages (struct run *r, uint64_t off, struct progress *progress)
         return -1;
       if (m > 0)
         status = EXIT_UNREPAIRED;
-      r->t.line += count_lf (&r->in, off, r->f.end);
+      if (r->lines)
+        r->t.line += count_lf (&r->in, off, r->f.end);
       off = r->f.end;
       input_release (&r->in, output_needs (r->out, &r->in, off));
       if (r->s->progress)
@@ -458,6 +461,10 @@ repair_stream (int fd, const char *name, struct output *out,
       return EXIT_TROUBLE;
     }
   r.t.in = &r.in;
+  /* Line numbers and headers cost a pass over every line: only for
+     someone who reads them.  */
+  r.lines = !s->quiet || s->on_message;
+  r.f.headers = s->names || s->on_message;
   struct progress progress;
   if (s->progress)
     {

@@ -111,13 +111,7 @@ slot_line (struct input *in, uint64_t off, struct fslot *s,
       *why = WHY_MISSING_SLOT;
       return 0;
     }
-  struct slot_scan scan;
-  slot_scan_init (&scan);
-  const unsigned char *p;
-  size_t n;
-  for (uint64_t at = ln.off; input_chunk (in, &at, ln.end, &p, &n);)
-    slot_scan_feed (&scan, p, n);
-  slot_scan_end (&scan, &s->info);
+  line_slot (in, &ln, &s->info);
   s->off = ln.off;
   s->next = ln.next;
   return 1;
@@ -132,6 +126,8 @@ static uint64_t
 glued_counting (struct input *in, const struct line *ln, uint64_t from,
                 unsigned want, enum line_kind *kind)
 {
+  if (want == 1u << LINE_MESSAGE && !may_glue_message (in, ln))
+    return UINT64_MAX;
   uint64_t g = glued_keyword (in, ln, from, 1u << LINE_ITEM
                               | 1u << LINE_MESSAGE, kind);
   if (g == UINT64_MAX || !(want & 1u << *kind))

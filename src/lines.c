@@ -125,8 +125,16 @@ struct line_memo
   {
     uint64_t off, end, next;   /* next == 0: empty */
     enum line_kind kind;
+    int has_slot;              /* slot holds the line read as a slot */
+    struct slot_info slot;
   } e[1 << MEMO_BITS];
 };
+
+static size_t
+memo_index (uint64_t off)
+{
+  return (size_t) ((off * UINT64_C (0x9E3779B97F4A7C15)) >> (64 - MEMO_BITS));
+}
 
 /* The line at OFF, found byte by byte across buffers.  */
 static int
@@ -197,8 +205,7 @@ line_read (struct input *in, uint64_t off, struct line *ln,
       *kind = line_kind (in, ln);
       return 1;
     }
-  size_t h = (size_t) ((off * UINT64_C (0x9E3779B97F4A7C15))
-                       >> (64 - MEMO_BITS));
+  size_t h = memo_index (off);
   if (in->lines->e[h].next && in->lines->e[h].off == off)
     {
       ln->off = off;
@@ -214,7 +221,39 @@ line_read (struct input *in, uint64_t off, struct line *ln,
   in->lines->e[h].end = ln->end;
   in->lines->e[h].next = ln->next;
   in->lines->e[h].kind = *kind;
+  in->lines->e[h].has_slot = 0;
   return 1;
+}
+
+void
+line_slot (struct input *in, const struct line *ln, struct slot_info *info)
+{
+  size_t h = memo_index (ln->off);
+  int kept = in->lines && in->lines->e[h].next
+             && in->lines->e[h].off == ln->off;
+  if (kept && in->lines->e[h].has_slot)
+    {
+      *info = in->lines->e[h].slot;
+      return;
+    }
+  size_t avail;
+  const unsigned char *p = input_at (in, ln->off, &avail);
+  if (p && avail >= ln->end - ln->off)
+    slot_classify (p, (size_t) (ln->end - ln->off), info);
+  else
+    {
+      struct slot_scan scan;
+      slot_scan_init (&scan);
+      size_t n;
+      for (uint64_t at = ln->off; input_chunk (in, &at, ln->end, &p, &n);)
+        slot_scan_feed (&scan, p, n);
+      slot_scan_end (&scan, info);
+    }
+  if (kept)
+    {
+      in->lines->e[h].slot = *info;
+      in->lines->e[h].has_slot = 1;
+    }
 }
 
 int
@@ -286,6 +325,17 @@ glued_at_colon (struct input *in, const struct line *ln, uint64_t from,
   return w - 1;
 }
 
+int
+may_glue_message (struct input *in, const struct line *ln)
+{
+  uint64_t e = ln->end;
+  while (e > ln->off && input_byte (in, e - 1) == ' ')
+    e--;
+  return ln->next > ln->end && e - ln->off > sizeof message_kw - 1
+         && bytes_at (in, e - (sizeof message_kw - 1), message_kw,
+                      sizeof message_kw - 1);
+}
+
 uint64_t
 glued_keyword (struct input *in, const struct line *ln, uint64_t from,
                unsigned want, enum line_kind *kind)
@@ -301,7 +351,10 @@ glued_keyword (struct input *in, const struct line *ln, uint64_t from,
       if (!c)
         continue;
       uint64_t colon = at - n + (uint64_t) (c - p);
-      uint64_t g = glued_at_colon (in, ln, from, colon, want, kind);
+      /* Both keywords end in "e:" or "m:".  */
+      int before = c > p ? c[-1] : input_byte (in, colon - 1);
+      uint64_t g = before != 'e' && before != 'm' ? UINT64_MAX
+                   : glued_at_colon (in, ln, from, colon, want, kind);
       if (g != UINT64_MAX)
         return g;
       at = colon + 1;

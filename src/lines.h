@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "input.h"
+#include "slot.h"
 
 /* LINE_CUT: the last bytes of the input, without an EOL, are the start of
    a Message: line: the stream was cut short there, and what comes before
@@ -53,6 +54,10 @@ enum line_kind line_kind (struct input *in, const struct line *ln);
 int line_read (struct input *in, uint64_t off, struct line *ln,
                enum line_kind *kind);
 
+/* LN, just read by line_read, as a slot line (its bytes, EOL excluded).  */
+void line_slot (struct input *in, const struct line *ln,
+                struct slot_info *info);
+
 /* Whether LN starts with the N bytes of S; if so, *VALUE is where the
    text after them and any spaces begins.  */
 int line_has_prefix (struct input *in, const struct line *ln, const char *s,
@@ -67,6 +72,10 @@ int line_has_prefix (struct input *in, const struct line *ln, const char *s,
    after LN, which every keyword glued into LN shares: the caller asks.  */
 uint64_t glued_keyword (struct input *in, const struct line *ln,
                         uint64_t from, unsigned want, enum line_kind *kind);
+
+/* Whether a Message: line can be glued into LN: it ends with one.  A
+   quick test before glued_keyword, for a caller that wants no other.  */
+int may_glue_message (struct input *in, const struct line *ln);
 
 /* Past any blank lines from OFF.  */
 uint64_t skip_blank_lines (struct input *in, uint64_t off);

@@ -95,9 +95,42 @@ slot_scan_end (const struct slot_scan *s, struct slot_info *out)
     out->cls = SLOT_INVALID;
 }
 
+/* The shape nearly every slot has, SP* DIGIT{1,18} SP*, read in one
+   pass; 0 for anything else.  */
+static int
+classify_valid (const unsigned char *p, size_t n, struct slot_info *out)
+{
+  size_t i = 0;
+  while (i < n && p[i] == ' ')
+    i++;
+  size_t lead = i, d = i;
+  uint64_t v = 0;
+  while (i < n && p[i] >= '0' && p[i] <= '9' && i - d < SLOT_MAX_DIGITS)
+    v = v * 10 + (uint64_t) (p[i++] - '0');
+  size_t digits = i - d, t = i;
+  while (i < n && p[i] == ' ')
+    i++;
+  size_t trail = i - t;
+  if (i < n || digits == 0)
+    return 0;
+  memset (out, 0, sizeof *out);
+  out->cls = SLOT_VALID;
+  out->width = n;
+  out->value = v;
+  if (lead && !trail)
+    out->padded = 1, out->style = STYLE_LEAD_SPACES;
+  else if (trail && !lead)
+    out->padded = 1, out->style = STYLE_TRAIL_SPACES;
+  else if (!lead && !trail && digits > 1 && p[d] == '0')
+    out->padded = 1, out->style = STYLE_ZEROS;
+  return 1;
+}
+
 void
 slot_classify (const unsigned char *p, size_t n, struct slot_info *out)
 {
+  if (classify_valid (p, n, out))
+    return;
   struct slot_scan s;
   slot_scan_init (&s);
   slot_scan_feed (&s, p, n);

@@ -107,6 +107,38 @@ START_TEST (fed_in_pieces)
 }
 END_TEST
 
+/* The one-pass reading of the common shape and the byte-at-a-time scan
+   agree on every slot of up to five pieces that matter to either.  */
+START_TEST (classify_agrees_with_scan)
+{
+  static const char *const pieces[] = { " ", "0", "7", "12", "x", "\t",
+                                        "999999999" };
+  enum { NP = sizeof pieces / sizeof *pieces };
+  unsigned total = NP * NP * NP * NP * NP;
+  for (unsigned code = 0; code < total; code++)
+    {
+      unsigned char b[64];
+      size_t n = 0;
+      for (unsigned c = code, k = 0; k < 5 && (k == 0 || c); k++, c /= NP)
+        {
+          size_t len = strlen (pieces[c % NP]);
+          memcpy (b + n, pieces[c % NP], len);
+          n += len;
+        }
+      struct slot_info fast, slow;
+      struct slot_scan sc;
+      slot_classify (b, n, &fast);
+      slot_scan_init (&sc);
+      slot_scan_feed (&sc, b, n);
+      slot_scan_end (&sc, &slow);
+      ck_assert_msg (fast.cls == slow.cls && fast.width == slow.width
+                     && fast.value == slow.value
+                     && fast.padded == slow.padded
+                     && fast.style == slow.style, "'%.*s'", (int) n, b);
+    }
+}
+END_TEST
+
 static const char *
 format (uint64_t value, uint64_t width, enum slot_style style)
 {
@@ -168,6 +200,7 @@ slot_suite (void)
   Suite *s = suite_create ("slot");
   TCase *classes = tcase_create ("Classes");
   tcase_add_test (classes, valid_forms);
+  tcase_add_test (classes, classify_agrees_with_scan);
   tcase_add_test (classes, blank_forms);
   tcase_add_test (classes, invalid_forms);
   tcase_add_test (classes, fed_in_pieces);

@@ -31,6 +31,9 @@ reason_text (const struct frame *f, char *buf, size_t n)
       return "two ways of cutting the contents into items score the same";
     case WHY_TOO_MANY:
       return "too many item lines in the contents to weigh";
+    case WHY_ITEM_LIMIT:
+      snprintf (buf, n, "more than %zu items", f->why_item - 1);
+      return buf;
     case WHY_PAST_END:
       if (f->why_level == LEVEL_ITEM)
         snprintf (buf, n, "cut short: the item %zu count runs past the end "

@@ -12,6 +12,9 @@
 /* More candidate item lines than this in one message's contents are not
    weighed: no real message has them, and the weighing must stay small.  */
 #define MAX_CANDIDATES ((size_t) 1 << 16)
+/* More items than this in one message are not framed: the real limit is
+   20, and what each item costs must not let one message grow memory.  */
+#define MAX_ITEMS ((size_t) 1 << 14)
 
 #define FINAL_MARK 0x1A
 
@@ -175,10 +178,14 @@ fail (struct frame *f, enum frame_status status, enum frame_reason why,
   return 0;
 }
 
+/* Returns 1 when the message has too many items, -1 when out of
+   memory.  */
 static int
 push_item (struct frame *f, uint64_t off, const struct fslot *slot,
            uint64_t data_len)
 {
+  if (f->nitems == MAX_ITEMS)
+    return 1;
   struct fitem *p = grow (f->items, &f->items_cap, f->nitems + 1,
                           sizeof *p);
   if (!p)
@@ -304,8 +311,9 @@ by_counts (struct input *in, struct frame *f, struct rule rule,
       int landed = lands_seen (in, f, p, 1);
       if (!landed && !counts_agree (in, f, rule, p))
         return 0;
-      if (push_item (f, q, &slot, slot.info.value) < 0)
-        return -1;
+      int k = push_item (f, q, &slot, slot.info.value);
+      if (k != 0)
+        return k < 0 ? -1 : 0;
       if (!landed)
         {
           f->contents_end = p;
@@ -475,15 +483,19 @@ by_cut (struct input *in, struct frame *f, uint64_t end, enum evidence ev)
     }
   else if (cut == CUT_OK)
     {
-      for (size_t k = 0; k < nchosen && ret == 0; k++)
+      int k = 0;
+      for (size_t i = 0; i < nchosen && k == 0; i++)
         {
-          const struct cut_cand *c = &cs.c[chosen[k]];
-          uint64_t stop = k + 1 < nchosen ? cs.c[chosen[k + 1]].off : end;
+          const struct cut_cand *c = &cs.c[chosen[i]];
+          uint64_t stop = i + 1 < nchosen ? cs.c[chosen[i + 1]].off : end;
           struct fslot slot = { c->slot_off, c->data_off, c->slot };
-          if (push_item (f, c->off, &slot, stop - c->data_off) < 0)
-            ret = -1;
+          k = push_item (f, c->off, &slot, stop - c->data_off);
         }
-      if (ret == 0)
+      if (k < 0)
+        ret = -1;
+      else if (k > 0)
+        fail (f, UNFRAMED, WHY_ITEM_LIMIT, LEVEL_ITEM, MAX_ITEMS + 1);
+      else
         {
           f->contents_end = end;
           f->evidence = ev;
@@ -588,16 +600,20 @@ by_scan (struct input *in, struct frame *f)
               && lands_seen (in, f, data + slot.info.value, 1)
               && lands_before (in, data + slot.info.value, limit))
             {
-              if (push_item (f, q, &slot, slot.info.value) < 0)
-                return -1;
+              int k = push_item (f, q, &slot, slot.info.value);
+              if (k != 0)
+                return k < 0 ? -1 : fail (f, UNFRAMED, WHY_ITEM_LIMIT,
+                                          LEVEL_ITEM, MAX_ITEMS + 1);
               p = data + slot.info.value;
               continue;
             }
         }
       int another;
       p = scan_data_end (in, data, &another);
-      if (push_item (f, q, &slot, p - data) < 0)
-        return -1;
+      int k = push_item (f, q, &slot, p - data);
+      if (k != 0)
+        return k < 0 ? -1 : fail (f, UNFRAMED, WHY_ITEM_LIMIT, LEVEL_ITEM,
+                                  MAX_ITEMS + 1);
       if (!another)
         break;
     }

@@ -48,6 +48,7 @@ enum frame_reason
                               should start */
   WHY_TIE,                 /* two best cuts score the same */
   WHY_TOO_MANY,            /* too many item lines to weigh */
+  WHY_ITEM_LIMIT,          /* more items than any message can have */
   WHY_PAST_END,            /* a valid count runs past the end (CUT_SHORT) */
   WHY_ENDS_EARLY           /* the input ends inside its lines (CUT_SHORT) */
 };

@@ -52,6 +52,32 @@ awk 'BEGIN { printf "Message:\n\nContents:\n\n"
   for (i = 0; i < 100000; i++) printf "Text item: \n1\nxy\n"
   printf "Message:\n\nContents:\n\n" }' > "$tmp/manyitems"; run manyitems
 
+# Items: 16384 frame (by counts, by scan, by a cut from the contents
+# count), one more is passed through whole, and a million stay within the
+# memory limit.
+items () {  # N COUNT: a message of N items "x", item counts COUNT
+  awk -v n="$1" -v c="$2" 'BEGIN { printf "Message:\n     \nContents:\n%s\n", \
+      (c == "cut" ? 17 * n : "     ")
+    for (i = 0; i < n; i++) printf "Text item:\n%s\nx\n", (c == "cut" ? "   " : c)
+    printf "Message:\n   36\nContents:\n   20\nText item: \n    2\nx\n" }'
+}
+for how in counts scan cut; do
+  c=$how; [ $how = counts ] && c='  1'; [ $how = scan ] && c='   '
+  items 16384 "$c" > "$tmp/items-$how"; run "items-$how"
+  [ $st -eq 0 ] && ok || bad "16384 items by $how: status $st"
+  "$CCFIX" --check -q "$tmp/items-$how.out" && ok || bad "16384 items by $how: not repaired"
+  "$CCFIX" "$tmp/items-$how" 2>&1 >/dev/null | grep -c 'found by scan' > "$tmp/n"
+  case $how in scan) w=16386 ;; *) w=0 ;; esac
+  [ "$(cat "$tmp/n")" -eq $w ] && ok || bad "16384 items by $how: $(cat "$tmp/n") found by scan"
+  items 16385 "$c" > "$tmp/over-$how"; run "over-$how"
+  [ $st -eq 1 ] && ok || bad "16385 items by $how: status $st"
+  head -n $((3 + 3 * 16385 + 1)) "$tmp/over-$how" | cmp -s - "$(head -n $((3 + 3 * 16385 + 1)) "$tmp/over-$how.out" > "$tmp/o"; echo "$tmp/o")" \
+    && ok || bad "16385 items by $how: changed"
+  "$CCFIX" "$tmp/over-$how" 2>&1 >/dev/null | grep -q 'message 1: more than 16384 items; passed through' \
+    && ok || bad "16385 items by $how: not said"
+done
+items 1000000 '   ' > "$tmp/items-million"; run items-million; same items-million
+
 # Only separators; keywords without line ends; a 0x1A in the middle.
 awk 'BEGIN { for (i = 0; i < 100000; i++) printf "\r\n\n" }' > "$tmp/separators"
 run separators; same separators

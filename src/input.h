@@ -3,8 +3,9 @@
    Framing needs to look ahead (a message's count comes before the bytes it
    counts, and the counting rule is learned before the first message is
    written), so the bytes from the oldest one still needed onward are kept:
-   in memory up to a bound, the older ones in a temporary spill file beyond
-   it.  Memory use is flat whatever the size of a message or a stream.  */
+   in memory up to a bound, the older ones beyond it read again from the
+   input itself when it is a regular file, else kept in a temporary spill
+   file.  Memory use is flat whatever the size of a message or a stream.  */
 #ifndef CCFIX_INPUT_H
 #define CCFIX_INPUT_H
 
@@ -16,13 +17,20 @@ struct input
   int fd;
   const char *name;            /* as given; "-" for standard input */
 
+  unsigned char *base;         /* the buffer MEM lies in */
   unsigned char *mem;          /* holds [mem_off, mem_off + mem_len) */
   size_t mem_cap;
   uint64_t mem_off;
   size_t mem_len;
 
+  /* A regular file: bytes before mem_off are read again from FD at
+     FILE_BASE + their offset, and nothing is spilled.  */
+  int reread;
+  uint64_t file_base;
+
   int spill_fd;                /* holds [spill_off, mem_off), or -1 */
   uint64_t spill_off;
+  uint64_t punched;            /* its first bytes given back to the disk */
 
   unsigned char *cache;        /* a window read back from the spill file */
   size_t cache_cap;

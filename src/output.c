@@ -20,7 +20,7 @@ output_open (struct output *out, int fd)
   memset (out, 0, sizeof *out);
   out->fd = fd;
   out->cap = OUT_CAP;
-  out->buf = malloc (OUT_CAP);
+  out->buf = aligned_alloc (4096, OUT_CAP);
   return out->buf ? 0 : -1;
 }
 

@@ -3,6 +3,7 @@
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "lines.h"
@@ -241,18 +242,27 @@ START_TEST (count_lf_long)
 }
 END_TEST
 
-START_TEST (spill_and_read_back)
+/* Far more than the memory bound, nothing released: the early bytes must
+   come back intact, from the file itself or, from a pipe, from the spill
+   file.  */
+static void
+read_back (int from_pipe)
 {
-  /* Far more than the memory bound, nothing released: the early bytes
-     must come back from the spill file intact.  */
   size_t n = (size_t) 5 << 20;
   unsigned char *buf = malloc (n);
   for (size_t i = 0; i < n; i++)
     buf[i] = (unsigned char) (i * 2654435761u >> 13);
   struct input in;
-  input_from_bytes (&in, buf, n, (size_t) 1 << 20);
+  if (from_pipe)
+    input_from_pipe (&in, buf, n, (size_t) 1 << 20);
+  else
+    input_from_bytes (&in, buf, n, (size_t) 1 << 20);
   ck_assert_int_eq (input_byte (&in, n - 1), buf[n - 1]);
-  ck_assert_uint_gt (in.spilled, 0);
+  ck_assert_int_eq (in.reread, !from_pipe);
+  if (from_pipe)
+    ck_assert_uint_gt (in.spilled, (size_t) 3 << 20);
+  else
+    ck_assert_uint_eq (in.spilled, 0);
   for (size_t off = 0; off < n; off += 4093)
     ck_assert_int_eq (input_byte (&in, off), buf[off]);
   ck_assert (input_at_end (&in, n));
@@ -261,6 +271,69 @@ START_TEST (spill_and_read_back)
   input_release (&in, n);
   input_done (&in);
   free (buf);
+}
+
+START_TEST (reread_a_file)
+{
+  read_back (0);
+}
+END_TEST
+
+/* A jump past the end of a regular file still finds the end where it
+   is, and the bytes jumped over can be read.  */
+START_TEST (jump_past_the_end)
+{
+  size_t n = (size_t) 3 << 20;
+  unsigned char *buf = malloc (n);
+  for (size_t i = 0; i < n; i++)
+    buf[i] = (unsigned char) (i * 2654435761u >> 11);
+  struct input in;
+  input_from_bytes (&in, buf, n, (size_t) 1 << 20);
+  ck_assert_int_eq (input_byte (&in, n + ((uint64_t) 100 << 20)), -1);
+  ck_assert_uint_eq (input_size (&in), n);
+  ck_assert_int_eq (input_byte (&in, n - 1), buf[n - 1]);
+  ck_assert_int_eq (input_byte (&in, n / 2), buf[n / 2]);
+  ck_assert (input_at_end (&in, n));
+  input_done (&in);
+  input_from_bytes (&in, buf, n, (size_t) 1 << 20);
+  ck_assert_int_eq (input_byte (&in, n - 5), buf[n - 5]);   /* a jump */
+  ck_assert_int_eq (input_byte (&in, 7), buf[7]);
+  ck_assert (input_at_end (&in, n));
+  ck_assert_uint_eq (input_size (&in), n);
+  ck_assert_int_eq (in.err, 0);
+  input_done (&in);
+  free (buf);
+}
+END_TEST
+
+/* A look-ahead that slides over a pipe, always holding part of the spill
+   file: the file's disk use stays near what is held, not the stream.  */
+START_TEST (spill_slides)
+{
+  size_t n = (size_t) 24 << 20, ahead = (size_t) 3 << 20;
+  unsigned char *buf = malloc (n);
+  for (size_t i = 0; i < n; i++)
+    buf[i] = (unsigned char) (i * 2654435761u >> 9);
+  struct input in;
+  input_from_pipe (&in, buf, n, (size_t) 1 << 20);
+  for (size_t off = 0; off + ahead < n; off += 64 * 1024)
+    {
+      ck_assert_int_eq (input_byte (&in, off + ahead), buf[off + ahead]);
+      ck_assert_int_eq (input_byte (&in, off), buf[off]);
+      input_release (&in, off);
+    }
+  ck_assert_uint_gt (in.spilled, (size_t) 16 << 20);
+  struct stat st;
+  ck_assert_int_eq (fstat (in.spill_fd, &st), 0);
+  ck_assert_int_le ((long long) st.st_blocks * 512, (long long) 6 << 20);
+  input_done (&in);
+  free (buf);
+}
+END_TEST
+
+START_TEST (spill_a_pipe)
+{
+  read_back (1);
 }
 END_TEST
 
@@ -285,7 +358,10 @@ lines_suite (void)
   suite_add_tcase (s, lines);
   TCase *input = tcase_create ("Input");
   tcase_set_timeout (input, 60);
-  tcase_add_test (input, spill_and_read_back);
+  tcase_add_test (input, reread_a_file);
+  tcase_add_test (input, spill_a_pipe);
+  tcase_add_test (input, spill_slides);
+  tcase_add_test (input, jump_past_the_end);
   suite_add_tcase (s, input);
   return s;
 }

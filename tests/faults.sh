@@ -99,25 +99,34 @@ sh -c '"$1" -q "$2" 2> "$3"; echo $? > "$4"' sh "$CCFIX" "$tmp/many" "$tmp/err" 
 [ -s "$tmp/err" ] && bad "closed pipe message: $(cat "$tmp/err")" || ok
 
 # FORMAT.md invariant 5: a message larger than the look-ahead kept in
-# memory, with nowhere to spill, stops the run before any byte of it (or of
-# a message framed after the failure) is written: the output is short, never
-# a count computed from part of a message.  The program itself, since
-# valgrind also needs $TMPDIR.
+# memory, read from a pipe with nowhere to spill, stops the run before any
+# byte of it (or of a message framed after the failure) is written: the
+# output is short, never a count computed from part of a message.  The
+# program itself, since valgrind also needs $TMPDIR.
 { cat "$tmp/good"; printf 'Message:\n     \nContents:\n     \nText item: \n     \n'
   head -c 12000000 /dev/zero | tr '\0' 'y'; printf '\nMessage:\n     \nContents:\n    0\n'; } > "$tmp/huge"
-expect 2 "no room to spill" env TMPDIR=/nonexistent "${CCFIX_REAL:-$CCFIX}" -q "$tmp/huge"
-grep -q "^ccfix: $tmp/huge: cannot spill look-ahead to a temporary file: No such file or directory$" \
+piped () {  # FILE ARGS...: ccfix ARGS... reading FILE through a pipe
+  f=$1; shift
+  cat "$f" | env TMPDIR=/nonexistent "${CCFIX_REAL:-$CCFIX}" "$@"
+}
+expect 2 "no room to spill" piped "$tmp/huge" -q -
+grep -q "^ccfix: -: cannot spill look-ahead to a temporary file: No such file or directory$" \
   "$tmp/err" && ok || bad "spill message: $(cat "$tmp/err")"
 n=$(wc -c < "$tmp/out")
 [ "$n" -le "$(wc -c < "$tmp/good")" ] && cmp -s -n "$n" "$tmp/out" "$tmp/good" && ok \
   || bad "a failed spill wrote $n bytes: $(head -c 120 "$tmp/out" | od -c | head -3)"
 cp "$tmp/good" "$d/spill"
-expect 2 "no room to spill, -o" env TMPDIR=/nonexistent "${CCFIX_REAL:-$CCFIX}" -q -o "$d/spill" "$tmp/huge"
+expect 2 "no room to spill, -o" piped "$tmp/huge" -q -o "$d/spill" -
 cmp -s "$d/spill" "$tmp/good" && ok || bad "a failed spill touched the -o file"
 no_temp "$d" "failed spill"
 # The same for --convert: no part of the message that could not be held
 # is written as mail.
-expect 2 "no room to spill, --convert" env TMPDIR=/nonexistent "${CCFIX_REAL:-$CCFIX}" -q --convert=mbox "$tmp/huge"
+expect 2 "no room to spill, --convert" piped "$tmp/huge" -q --convert=mbox -
 grep -q 'yyyyyyyy' "$tmp/out" && bad "a failed spill converted part of a message" || ok
+# A regular file is read again where it lies: it needs no spill file.
+expect 0 "a regular file, no spill" env TMPDIR=/nonexistent "${CCFIX_REAL:-$CCFIX}" -q "$tmp/huge"
+mv "$tmp/out" "$tmp/huge.out"
+expect 0 "a pipe, spilled" sh -c 'cat "$1" | "$2" -q -' sh "$tmp/huge" "$CCFIX"
+cmp -s "$tmp/out" "$tmp/huge.out" && ok || bad "a file and a pipe repair differently"
 
 summary faults

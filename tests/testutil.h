@@ -25,6 +25,32 @@ input_from_bytes (struct input *in, const void *p, size_t n, size_t mem_cap)
   ck_assert_int_eq (input_open (in, fd, "test", mem_cap), 0);
 }
 
+/* The same through a pipe, which cannot be read twice: a child writes
+   the bytes.  */
+static inline void
+input_from_pipe (struct input *in, const void *p, size_t n, size_t mem_cap)
+{
+  int fds[2];
+  ck_assert_int_eq (pipe (fds), 0);
+  pid_t pid = fork ();
+  ck_assert_int_ge (pid, 0);
+  if (pid == 0)
+    {
+      close (fds[0]);
+      const char *b = p;
+      for (size_t done = 0; done < n;)
+        {
+          ssize_t w = write (fds[1], b + done, n - done);
+          if (w <= 0)
+            _exit (1);
+          done += (size_t) w;
+        }
+      _exit (0);
+    }
+  close (fds[1]);
+  ck_assert_int_eq (input_open (in, fds[0], "pipe", mem_cap), 0);
+}
+
 static inline void
 input_done (struct input *in)
 {

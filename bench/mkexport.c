@@ -230,6 +230,13 @@ shape_message (const struct shape *sh, unsigned char *buf, size_t buf_size,
       km = dm;
       if (!bin)          /* binary data must be framed by its counts */
         kc = dc, kt = dt;
+      /* One wrong count a message at most: two off by the same amount
+         agree with each other and frame the message wrongly, which no
+         repair can tell from the truth.  */
+      if (kc == S_WRONG && km == S_WRONG)
+        kc = S_VALID;
+      if (kt == S_WRONG && (km == S_WRONG || kc == S_WRONG))
+        kt = S_VALID;
     }
   if (sh->all_blank)
     km = kc = kt = S_BLANK;
@@ -278,6 +285,10 @@ shape_message (const struct shape *sh, unsigned char *buf, size_t buf_size,
           fill_binary (buf, n);
           if (sh->fakes)
             plant_fakes (buf, n);
+          /* Data ending in CR before an LF line end does not land
+             (FORMAT.md: never between a CR and its LF).  */
+          if (done + n == bin && buf[n - 1] == '\r')
+            buf[n - 1] = 'x';
           put (buf, n);
         }
     }

@@ -39,8 +39,23 @@ struct run
   size_t parts_cap;
   struct teller t;             /* where findings are, and how said */
   int lines;                   /* keep t.line: someone may be told it */
+  uint64_t line_off;           /* t.line is the line this offset is on */
   char who_buf[160];           /* -f: the message's subject */
 };
+
+/* Bring t.line to the line OFF is on, counting from where it was last
+   known: only when it is about to be told, or before a pipe's bytes are
+   let go.  Counting every byte of a regular file whose big items are
+   never read would cost as much as the repair.  */
+static void
+line_at (struct run *r, uint64_t off)
+{
+  if (r->lines && off > r->line_off)
+    {
+      r->t.line += count_lf (&r->in, r->line_off, off);
+      r->line_off = off;
+    }
+}
 
 /* Messages run up to the end of the stream or a final 0x1A.  */
 int
@@ -90,6 +105,7 @@ note_repair (struct run *r, enum level level, size_t item,
 {
   static const int class_index[] = { 2, 0, 1 };   /* by enum slot_class */
   r->st->repairs[level][class_index[s->info.cls]]++;
+  line_at (r, r->f.off);
   tell_repair (&r->t, level, item, s, c, r->f.evidence == EV_SCAN);
   struct repair_note *p = grow (r->notes, &r->notes_cap, r->nnotes + 1,
                                 sizeof *p);
@@ -263,6 +279,7 @@ write_message (struct run *r, char *why, size_t why_size)
       int bad = measure_parts (r, n, why, why_size);
       if (bad)
         {
+          line_at (r, f->off);
           tell_unconverted (&r->t, why);
           output_copy (r->out, &r->in, f->off, f->end);
           return 1;
@@ -343,6 +360,7 @@ repair_message (struct run *r, uint64_t off)
   if (r->f.status != FRAMED)
     {
       reason = reason_text (&r->f, buf, sizeof buf);
+      line_at (r, off);
       tell_passed (&r->t, reason);
       output_copy (r->out, &r->in, off, r->f.end);
     }
@@ -353,6 +371,7 @@ repair_message (struct run *r, uint64_t off)
   r->st->passed += ret;
   if (r->s->on_message)
     {
+      line_at (r, off);
       struct message_note note = { r->in.name, &r->in, r->t.number, off,
                                    r->t.line, &r->f, reason, r->notes,
                                    r->nnotes, r->style, NULL };
@@ -368,10 +387,9 @@ pass_stray (struct run *r, uint64_t off)
 {
   uint64_t end = stray_end (&r->in, off);
   r->st->stray_bytes += end - off;
+  line_at (r, off);
   tell_stray (&r->t, end - off);
   output_copy (r->out, &r->in, off, end);
-  if (r->lines)
-    r->t.line += count_lf (&r->in, off, end);
   return end;
 }
 
@@ -408,9 +426,9 @@ repair_messages (struct run *r, uint64_t off, struct progress *progress)
         return -1;
       if (m > 0)
         status = EXIT_UNREPAIRED;
-      if (r->lines)
-        r->t.line += count_lf (&r->in, off, r->f.end);
       off = r->f.end;
+      if (!r->in.reread)
+        line_at (r, off);
       input_release (&r->in, output_needs (r->out, &r->in, off));
       if (r->s->progress)
         progress_messages (progress, r->st->messages, r->st->repaired);
@@ -476,6 +494,7 @@ repair_stream (int fd, const char *name, struct output *out,
   int status = learn_stream (&r.in, first, s, &r.f, st);
   r.style = (enum slot_style) st->style;
   r.t.line = 1 + count_lf (&r.in, 0, first);
+  r.line_off = first;
   if (status == 0 && first > 0)
     {
       pass_preamble (&r, first);

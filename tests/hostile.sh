@@ -78,6 +78,17 @@ for how in counts scan cut; do
 done
 items 1000000 '   ' > "$tmp/items-million"; run items-million; same items-million
 
+# A finding after an item jumped over (a regular file) or read through (a
+# pipe) names the line grep names.
+{ printf 'Message:\n   3000044\nContents:\n   3000023\nText item: \n   3000000\n'
+  awk 'BEGIN { for (i = 0; i < 300000; i++) printf "123456789\n" }'
+  printf 'Message:\n     \nContents:\n   20\nText item: \n    2\nx\n'; } > "$tmp/jump"
+want=$(grep -n '^Message:' "$tmp/jump" | sed -n '2s/:.*//p')
+"$CCFIX" "$tmp/jump" 2>&1 >/dev/null | grep -q "^ccfix: $tmp/jump:$want: message 2: message count blank" \
+  && ok || bad "line after a jump: $("$CCFIX" "$tmp/jump" 2>&1 >/dev/null)"
+cat "$tmp/jump" | "$CCFIX" 2>&1 >/dev/null | grep -q "^ccfix: -:$want: message 2: message count blank" \
+  && ok || bad "line after a pipe: $(cat "$tmp/jump" | "$CCFIX" 2>&1 >/dev/null)"
+
 # Only separators; keywords without line ends; a 0x1A in the middle.
 awk 'BEGIN { for (i = 0; i < 100000; i++) printf "\r\n\n" }' > "$tmp/separators"
 run separators; same separators

@@ -89,28 +89,37 @@ diag_put_u64 (struct diag_text *t, uint64_t v)
   diag_put (t, p);
 }
 
-/* "ccfix: FILE:LINE: " and, for a message, "message N (WHO): ".  */
+/* "ccfix: FILE:LINE: " and, for a message, "message N (WHO): ".  The
+   "ccfix: FILE:" part is kept from one finding to the next.  */
 static void
 put_where (struct diag_text *t, const char *file, uint64_t line,
            uint64_t message, const char *who)
 {
-  diag_put (t, program_name);
-  diag_put (t, ": ");
-  diag_put (t, file);
-  diag_put (t, ":");
+  static struct diag_text head;
+  static const char *head_file;
+  if (file != head_file)
+    {
+      head.n = 0;
+      diag_put (&head, program_name);
+      diag_put (&head, ": ");
+      diag_put (&head, file);
+      diag_put (&head, ":");
+      head_file = file;
+    }
+  put_mem (t, head.s, head.n);
   diag_put_u64 (t, line);
-  diag_put (t, ": ");
+  put_mem (t, ": ", 2);
   if (!message)
     return;
-  diag_put (t, "message ");
+  put_mem (t, "message ", 8);
   diag_put_u64 (t, message);
   if (who)
     {
-      diag_put (t, " (");
+      put_mem (t, " (", 2);
       diag_put (t, who);
-      diag_put (t, ")");
+      put_mem (t, ")", 1);
     }
-  diag_put (t, ": ");
+  put_mem (t, ": ", 2);
 }
 
 /* One line, written whole: when standard error is unbuffered (a

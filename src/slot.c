@@ -170,13 +170,23 @@ slot_format (uint64_t value, uint64_t width, enum slot_style style,
   uint64_t dstart = style == STYLE_TRAIL_SPACES ? 0 : pad;
   uint64_t zstart = style != STYLE_ZEROS ? dstart
                     : width > SLOT_MAX_DIGITS ? width - SLOT_MAX_DIGITS : 0;
-  size_t k = 0;
-  for (; k < n && offset + k < width; k++)
+  if (offset >= width)
+    return 0;
+  size_t k = width - offset < n ? (size_t) (width - offset) : n;
+  /* Spaces, then zeros, then the digits, then spaces: each run of the
+     slot that falls in [OFFSET, OFFSET + K) is filled at once.  */
+  const uint64_t bounds[] = { 0, zstart, dstart, dstart + nd, width };
+  for (int r = 0; r < 4; r++)
     {
-      uint64_t at = offset + k;
-      buf[k] = at >= dstart && at < dstart + nd
-               ? (unsigned char) digits[at - dstart]
-               : at >= zstart && at < dstart ? '0' : ' ';
+      uint64_t a = bounds[r] > offset ? bounds[r] : offset;
+      uint64_t b = bounds[r + 1] < offset + k ? bounds[r + 1] : offset + k;
+      if (a >= b)
+        continue;
+      unsigned char *to = buf + (a - offset);
+      if (r == 2)
+        memcpy (to, digits + (a - dstart), (size_t) (b - a));
+      else
+        memset (to, r == 1 ? '0' : ' ', (size_t) (b - a));
     }
   return k;
 }

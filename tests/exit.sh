@@ -43,6 +43,10 @@ expect 1 "quiet check" "$CCFIX" -q --check "$broken"
 expect 0 "verbose" "$CCFIX" -v "$broken"
 grep -q 'broken.txt: 1 messages, 1 repaired, 0 passed through; repairs: message blank 1' \
   "$tmp/err" && ok || bad "verbose summary: $(cat "$tmp/err")"
+# Findings to a file are held, but never behind what follows them.
+head -n 1 "$tmp/err" | grep -q 'message 1: message count blank' && \
+  tail -n 1 "$tmp/err" | grep -q '1 messages, 1 repaired' && ok \
+  || bad "verbose order: $(cat "$tmp/err")"
 
 # Several inputs: each repaired on its own, in order; the worst status.
 expect 1 "several files" "$CCFIX" "$broken" "$headless" "$good"

@@ -185,4 +185,25 @@ exec 3>&-
 no_temp . "SIGINT"
 same out.txt out.want "SIGINT: -o"; same rep.jsonl rep.want "SIGINT: --report"
 
+# Findings held for a file on stderr are still written when a signal ends
+# the run: two broken messages, then 5 MiB of good ones (past the learning
+# look-ahead, so that repair is under way), then the input stalls.
+{ cat "$tmp/broken" "$tmp/broken"
+  awk 'BEGIN { for (i = 0; i < 130000; i++) printf "Message:\n   44\nFrom: A\nContents:\n   20\nText item: \n    2\nx\n" }'
+} > "$tmp/stall"
+mkfifo stall
+exec 4<> stall
+"$CCFIX" -o stall.txt stall 2> "$tmp/err" &
+pid=$!
+cat "$tmp/stall" >&4
+i=0
+while [ "$(cat stall.txt.ccfix-* 2>/dev/null | wc -c)" -lt 4000000 ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+kill -INT $pid
+wait $pid; st=$?
+exec 4>&-
+[ $st -eq 130 ] && ok || bad "SIGINT with findings: status $st"
+[ "$(grep -c 'message count blank, now 44$' "$tmp/err")" -eq 2 ] && ok \
+  || bad "SIGINT lost the findings: $(cat "$tmp/err")"
+no_temp . "SIGINT with findings"
+
 summary targets

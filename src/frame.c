@@ -50,14 +50,18 @@ stream_end (struct input *in)
   return size > 0 && is_final_mark (in, size - 1) ? size - 1 : size;
 }
 
-/* A message ends at OFF: the end, a final 0x1A or a Message: line.  */
-static int
-ends_here (struct input *in, uint64_t off)
+/* Past the blank lines from OFF: where they stop.  *ENDS: a message
+   ends there (the end, a final 0x1A or a Message: line); if not, LN and
+   KIND are the line there.  */
+static uint64_t
+past_blanks (struct input *in, uint64_t off, struct line *ln,
+             enum line_kind *kind, int *ends)
 {
-  struct line ln;
-  enum line_kind kind;
-  return !line_read (in, off, &ln, &kind) || starts_message (kind)
-         || is_final_mark (in, off);
+  int got;
+  while ((got = line_read (in, off, ln, kind)) && *kind == LINE_BLANK)
+    off = ln->next;
+  *ends = !got || starts_message (*kind) || is_final_mark (in, off);
+  return off;
 }
 
 /* Data of known length ending at OFF lands (FORMAT.md): blank lines, then
@@ -70,12 +74,11 @@ lands (struct input *in, uint64_t off, int items)
   if (off > 0 && input_byte (in, off) == '\n'
       && input_byte (in, off - 1) == '\r')
     return 0;
-  uint64_t q = skip_blank_lines (in, off);
   struct line ln;
   enum line_kind kind;
-  if (ends_here (in, q))
-    return 1;
-  return items && line_read (in, q, &ln, &kind) && kind == LINE_ITEM;
+  int ends;
+  past_blanks (in, off, &ln, &kind, &ends);
+  return ends || (items && kind == LINE_ITEM);
 }
 
 /* lands (), remembering OFF as looked at: a message passed through must
@@ -198,21 +201,20 @@ push_item (struct frame *f, uint64_t off, const struct fslot *slot,
   return 0;
 }
 
-/* Read the item line at OFF and its slot; when there is none, say why in
-   WHY and STATUS.  */
+/* The item line LN of KIND and its slot; when it is none, say why in WHY
+   and STATUS.  */
 static int
-read_item (struct input *in, uint64_t off, struct fslot *slot,
-           enum frame_reason *why, enum frame_status *status)
+read_item (struct input *in, const struct line *ln, enum line_kind kind,
+           struct fslot *slot, enum frame_reason *why,
+           enum frame_status *status)
 {
-  struct line ln;
-  enum line_kind kind;
-  if (!line_read (in, off, &ln, &kind) || kind != LINE_ITEM)
+  if (kind != LINE_ITEM)
     {
       *why = WHY_NO_ITEM;
       *status = UNFRAMED;
       return 0;
     }
-  return read_slot (in, ln.next, slot, why, status);
+  return read_slot (in, ln->next, slot, why, status);
 }
 
 /* The first count found to run past the end of the input: it means the
@@ -284,8 +286,11 @@ by_counts (struct input *in, struct frame *f, struct rule rule,
 {
   for (uint64_t p = f->cslot.next;;)
     {
-      uint64_t q = skip_blank_lines (in, p);
-      if (ends_here (in, q))
+      struct line ln;
+      enum line_kind kind;
+      int ends;
+      uint64_t q = past_blanks (in, p, &ln, &kind, &ends);
+      if (ends)
         {
           f->contents_end = p;
           return 1;
@@ -293,7 +298,7 @@ by_counts (struct input *in, struct frame *f, struct rule rule,
       struct fslot slot;
       enum frame_reason why;
       enum frame_status status;
-      if (!read_item (in, q, &slot, &why, &status))
+      if (!read_item (in, &ln, kind, &slot, &why, &status))
         {
           if (!counts_agree (in, f, rule, p))
             return 0;
@@ -580,13 +585,16 @@ by_scan (struct input *in, struct frame *f)
   uint64_t limit = 0;
   for (;;)
     {
-      uint64_t q = skip_blank_lines (in, p);
-      if (ends_here (in, q))
+      struct line ln;
+      enum line_kind kind;
+      int ends;
+      uint64_t q = past_blanks (in, p, &ln, &kind, &ends);
+      if (ends)
         break;
       struct fslot slot;
       enum frame_reason why;
       enum frame_status status;
-      if (!read_item (in, q, &slot, &why, &status))
+      if (!read_item (in, &ln, kind, &slot, &why, &status))
         return fail (f, status, why, LEVEL_ITEM, f->nitems + 1);
       uint64_t data = slot.next;
       if (slot.info.cls == SLOT_VALID)

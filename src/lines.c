@@ -154,22 +154,9 @@ line_get_slow (struct input *in, uint64_t off, struct line *ln)
   return 1;
 }
 
-int
-line_get (struct input *in, uint64_t off, struct line *ln)
-{
-  size_t avail;
-  const unsigned char *p = input_at (in, off, &avail);
-  const unsigned char *lf = p ? memchr (p, '\n', avail) : NULL;
-  if (!lf)
-    return line_get_slow (in, off, ln);
-  uint64_t at = off + (uint64_t) (lf - p);
-  ln->off = off;
-  ln->next = at + 1;
-  ln->end = lf > p && lf[-1] == '\r' ? at - 1 : at;
-  return 1;
-}
-
-enum line_kind
+/* The kind of LN; a line without an EOL is never a keyword or blank, but
+   may be LINE_CUT.  */
+static enum line_kind
 line_kind (struct input *in, const struct line *ln)
 {
   int cut = ln->next == ln->end;
@@ -193,18 +180,44 @@ line_kind (struct input *in, const struct line *ln)
   return kw_scan_end (&k);
 }
 
+/* The line at OFF and its kind, found afresh: in one look when the line
+   lies in one buffer, as nearly every line does.  */
+static int
+line_find (struct input *in, uint64_t off, struct line *ln,
+           enum line_kind *kind)
+{
+  size_t avail;
+  const unsigned char *p = input_at (in, off, &avail);
+  const unsigned char *lf = p ? memchr (p, '\n', avail) : NULL;
+  if (!lf)
+    {
+      if (!line_get_slow (in, off, ln))
+        return 0;
+      *kind = line_kind (in, ln);
+      return 1;
+    }
+  size_t n = (size_t) (lf - p) - (lf > p && lf[-1] == '\r');
+  ln->off = off;
+  ln->end = off + n;
+  ln->next = off + (uint64_t) (lf - p) + 1;
+  *kind = kw_classify (p, n);
+  return 1;
+}
+
+int
+line_get (struct input *in, uint64_t off, struct line *ln)
+{
+  enum line_kind kind;
+  return line_find (in, off, ln, &kind);
+}
+
 int
 line_read (struct input *in, uint64_t off, struct line *ln,
            enum line_kind *kind)
 {
   if (!in->lines && !(in->lines = calloc (1, sizeof *in->lines)))
-    {
-      /* No table: every question is answered afresh.  */
-      if (!line_get (in, off, ln))
-        return 0;
-      *kind = line_kind (in, ln);
-      return 1;
-    }
+    /* No table: every question is answered afresh.  */
+    return line_find (in, off, ln, kind);
   size_t h = memo_index (off);
   if (in->lines->e[h].next && in->lines->e[h].off == off)
     {
@@ -214,9 +227,8 @@ line_read (struct input *in, uint64_t off, struct line *ln,
       *kind = in->lines->e[h].kind;
       return 1;
     }
-  if (!line_get (in, off, ln))
+  if (!line_find (in, off, ln, kind))
     return 0;
-  *kind = line_kind (in, ln);
   in->lines->e[h].off = off;
   in->lines->e[h].end = ln->end;
   in->lines->e[h].next = ln->next;

@@ -47,10 +47,8 @@ enum line_kind kw_classify (const unsigned char *p, size_t n);
 
 /* The line at OFF; 0 when OFF is at the end of the input.  */
 int line_get (struct input *in, uint64_t off, struct line *ln);
-/* The kind of LN; a line without an EOL is never a keyword or blank, but
-   may be LINE_CUT.  */
-enum line_kind line_kind (struct input *in, const struct line *ln);
-/* Both at once: 0 at the end of the input.  */
+/* The line at OFF and its kind (a line without an EOL is never a keyword
+   or blank, but may be LINE_CUT): 0 at the end of the input.  */
 int line_read (struct input *in, uint64_t off, struct line *ln,
                enum line_kind *kind);
 

@@ -93,8 +93,9 @@ fi
 expect 0 "progress off a terminal" "$CCFIX" -P "$good"
 [ -s "$tmp/err" ] && bad "-P wrote to a non-terminal: $(cat "$tmp/err")" || ok
 if command -v script > /dev/null 2>&1; then
-  # Input that arrives slowly, as from a long export, so a refresh is due.
-  script -qec "(cat '$good'; sleep 1; cat '$good') | '$CCFIX' -P > /dev/null" \
+  # Input that arrives slowly, as from a long export, so a refresh is due
+  # (long enough for a program started slowly, as under valgrind).
+  script -qec "(cat '$good'; sleep 3; cat '$good') | '$CCFIX' -P > /dev/null" \
     "$tmp/tty" > /dev/null 2>&1
   tr '\r' '\n' < "$tmp/tty" | grep -q '^.*ccfix: -: .* MB/s, [0-9]* messages, 0 repairs' \
     && ok || bad "no progress line on a terminal: $(od -c "$tmp/tty" | head -5)"

@@ -197,8 +197,12 @@ fill (struct input *in)
   for (;;)
     {
       size_t room = in->mem_cap - in->mem_len;
-      ssize_t r = read (in->fd, in->mem + in->mem_len,
-                        room < READ_MAX ? room : READ_MAX);
+      size_t want = room < READ_MAX ? room : READ_MAX;
+      /* Ending on a page boundary keeps the next read page-aligned.  */
+      size_t over = (size_t) ((in->mem_off + in->mem_len + want) % PAGE);
+      if (want > over + PAGE)
+        want -= over;
+      ssize_t r = read (in->fd, in->mem + in->mem_len, want);
       if (r > 0)
         {
           in->mem_len += (size_t) r;

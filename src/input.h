@@ -91,6 +91,13 @@ input_chunk (struct input *in, uint64_t *at, uint64_t to,
   return 1;
 }
 
+/* Whether the bytes from OFF to what was last read are in memory.  */
+static inline int
+input_holds (const struct input *in, uint64_t off)
+{
+  return off >= in->mem_off;
+}
+
 /* The byte at OFF, or -1 at the end (or on an error).  */
 static inline int
 input_byte (struct input *in, uint64_t off)

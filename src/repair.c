@@ -44,9 +44,9 @@ struct run
 };
 
 /* Bring t.line to the line OFF is on, counting from where it was last
-   known: only when it is about to be told, or before a pipe's bytes are
-   let go.  Counting every byte of a regular file whose big items are
-   never read would cost as much as the repair.  */
+   known: only when it is about to be told, or as the bytes leave memory.
+   Counting every byte of a regular file whose big items framing jumped
+   over would cost as much as the repair.  */
 static void
 line_at (struct run *r, uint64_t off)
 {
@@ -427,7 +427,10 @@ repair_messages (struct run *r, uint64_t off, struct progress *progress)
       if (m > 0)
         status = EXIT_UNREPAIRED;
       off = r->f.end;
-      if (!r->in.reread)
+      /* Lines still in memory are counted now, while the bytes are in
+         cache; what a regular file's framing jumped over only when
+         told.  */
+      if (!r->in.reread || input_holds (&r->in, r->line_off))
         line_at (r, off);
       input_release (&r->in, output_needs (r->out, &r->in, off));
       if (r->s->progress)

@@ -10,8 +10,6 @@
 #include "findings.h"
 #include "stats.h"
 
-enum { EXIT_REPAIRED = 0, EXIT_UNREPAIRED = 1, EXIT_TROUBLE = 2 };
-
 /* One rewritten slot.  */
 struct repair_note
 {

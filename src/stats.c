@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "diag.h"
-#include "repair.h"
 
 void
 stats_summary (const char *file, const struct stats *st)

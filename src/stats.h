@@ -7,6 +7,9 @@
 #include <stdint.h>
 #include "frame.h"
 
+/* The exit status an input deserves, which its row in the table names.  */
+enum { EXIT_REPAIRED = 0, EXIT_UNREPAIRED = 1, EXIT_TROUBLE = 2 };
+
 /* What one input held and what became of it.  */
 struct stats
 {

@@ -417,9 +417,9 @@ add_candidate (struct input *in, struct cands *cs, struct heap *h,
    count lands.  Returns 1 when there are too many to weigh.  */
 static int
 find_candidates (struct input *in, uint64_t first, uint64_t end,
-                 struct cands *cs)
+                 struct cands *cs, struct heap *hp)
 {
-  struct heap h = { 0 };
+  struct heap h = *hp;
   int r = 0;
   uint64_t line = first;
   while (r == 0 && (line < end || h.n))
@@ -442,7 +442,7 @@ find_candidates (struct input *in, uint64_t first, uint64_t end,
       if (r == 0)
         r = add_candidate (in, cs, &h, at, end);
     }
-  free (h.v);
+  *hp = h;
   return r;
 }
 
@@ -460,8 +460,13 @@ by_cut (struct input *in, struct frame *f, uint64_t end, enum evidence ev)
       f->evidence = ev;
       return 1;
     }
-  struct cands cs = { 0 };
-  int r = find_candidates (in, first, end, &cs);
+  struct cands cs = { f->cands, 0, f->cands_cap };
+  struct heap h = { f->heap, 0, f->heap_cap };
+  int r = find_candidates (in, first, end, &cs, &h);
+  f->cands = cs.c;
+  f->cands_cap = cs.cap;
+  f->heap = h.v;
+  f->heap_cap = h.cap;
   size_t *chosen = NULL, nchosen = 0;
   enum cut_result cut = CUT_NONE;
   if (r < 0)
@@ -473,7 +478,9 @@ by_cut (struct input *in, struct frame *f, uint64_t end, enum evidence ev)
     }
   else if (cs.n && cs.c[0].off == first)
     {
-      chosen = malloc (cs.n * sizeof *chosen);
+      chosen = grow (f->chosen, &f->chosen_cap, cs.n, sizeof *chosen);
+      if (chosen)
+        f->chosen = chosen;
       cut = chosen ? best_cut (cs.c, cs.n, end, chosen, &nchosen)
             : CUT_NOMEM;
     }
@@ -507,8 +514,6 @@ by_cut (struct input *in, struct frame *f, uint64_t end, enum evidence ev)
           ret = 1;
         }
     }
-  free (chosen);
-  free (cs.c);
   return ret;
 }
 
@@ -820,6 +825,12 @@ void
 frame_free (struct frame *f)
 {
   free (f->items);
+  free (f->cands);
+  free (f->heap);
+  free (f->chosen);
   f->items = NULL;
-  f->items_cap = 0;
+  f->cands = NULL;
+  f->heap = NULL;
+  f->chosen = NULL;
+  f->items_cap = f->cands_cap = f->heap_cap = f->chosen_cap = 0;
 }

@@ -8,6 +8,8 @@
 #include "input.h"
 #include "slot.h"
 
+struct cut_cand;                /* bestcut.h */
+
 enum count_from { FROM_SLOT, FROM_KEYWORD };
 enum count_to { TO_DATA, TO_NEXT };
 
@@ -80,6 +82,14 @@ struct frame
   size_t why_item;           /* 1-based, for LEVEL_ITEM */
   enum evidence evidence;
   uint64_t looked;           /* the farthest place a count was tried at */
+
+  /* Weighing cuts: kept from message to message, not allocated anew.  */
+  struct cut_cand *cands;
+  size_t cands_cap;
+  uint64_t *heap;
+  size_t heap_cap;
+  size_t *chosen;
+  size_t chosen_cap;
 };
 
 /* Where a stream's messages end: its size, less a final 0x1A.  */

@@ -96,15 +96,16 @@ put_where (struct diag_text *t, const char *file, uint64_t line,
            uint64_t message, const char *who)
 {
   static struct diag_text head;
-  static const char *head_file;
-  if (file != head_file)
+  static size_t name_at;
+  size_t len = strlen (file);
+  if (head.n != name_at + len + 1 || memcmp (head.s + name_at, file, len))
     {
       head.n = 0;
       diag_put (&head, program_name);
       diag_put (&head, ": ");
+      name_at = head.n;
       diag_put (&head, file);
       diag_put (&head, ":");
-      head_file = file;
     }
   put_mem (t, head.s, head.n);
   diag_put_u64 (t, line);

@@ -181,14 +181,18 @@ fail (struct frame *f, enum frame_status status, enum frame_reason why,
   return 0;
 }
 
-/* Returns 1 when the message has too many items, -1 when out of
-   memory.  */
+/* Returns -1 when out of memory, 1 when the message has more items than
+   any may have: then it is not framed, whatever evidence was framing it
+   (F says why).  */
 static int
 push_item (struct frame *f, uint64_t off, const struct fslot *slot,
            uint64_t data_len)
 {
   if (f->nitems == MAX_ITEMS)
-    return 1;
+    {
+      fail (f, UNFRAMED, WHY_ITEM_LIMIT, LEVEL_ITEM, MAX_ITEMS + 1);
+      return 1;
+    }
   struct fitem *p = grow (f->items, &f->items_cap, f->nitems + 1,
                           sizeof *p);
   if (!p)
@@ -505,9 +509,7 @@ by_cut (struct input *in, struct frame *f, uint64_t end, enum evidence ev)
         }
       if (k < 0)
         ret = -1;
-      else if (k > 0)
-        fail (f, UNFRAMED, WHY_ITEM_LIMIT, LEVEL_ITEM, MAX_ITEMS + 1);
-      else
+      else if (k == 0)
         {
           f->contents_end = end;
           f->evidence = ev;
@@ -615,8 +617,7 @@ by_scan (struct input *in, struct frame *f)
             {
               int k = push_item (f, q, &slot, slot.info.value);
               if (k != 0)
-                return k < 0 ? -1 : fail (f, UNFRAMED, WHY_ITEM_LIMIT,
-                                          LEVEL_ITEM, MAX_ITEMS + 1);
+                return k < 0 ? -1 : 0;
               p = data + slot.info.value;
               continue;
             }
@@ -625,8 +626,7 @@ by_scan (struct input *in, struct frame *f)
       p = scan_data_end (in, data, &another);
       int k = push_item (f, q, &slot, p - data);
       if (k != 0)
-        return k < 0 ? -1 : fail (f, UNFRAMED, WHY_ITEM_LIMIT, LEVEL_ITEM,
-                                  MAX_ITEMS + 1);
+        return k < 0 ? -1 : 0;
       if (!another)
         break;
     }
@@ -690,7 +690,7 @@ frame_contents (struct input *in, struct rule rule, struct frame *f)
   const struct fslot *m = &f->mslot, *c = &f->cslot;
   struct past past = { 0 };
   int r = by_counts (in, f, rule, &past);
-  if (r != 0)
+  if (r != 0 || f->status != FRAMED)
     return r;
   f->nitems = 0;
   f->evidence = EV_COUNTS;

@@ -95,33 +95,55 @@ slot_scan_end (const struct slot_scan *s, struct slot_info *out)
     out->cls = SLOT_INVALID;
 }
 
-/* The shape nearly every slot has, SP* DIGIT{1,18} SP*, read in one
-   pass; 0 for anything else.  */
+/* How many spaces the N bytes at P start with: eight at a time where
+   the byte order allows, since most slots are padded with them.  */
+static size_t
+spaces_at (const unsigned char *p, size_t n)
+{
+  size_t i = 0;
+#if defined __GNUC__ && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  for (; n - i >= 8; i += 8)
+    {
+      uint64_t w;
+      memcpy (&w, p + i, 8);
+      w ^= UINT64_C (0x2020202020202020);
+      if (w)
+        return i + (size_t) __builtin_ctzll (w) / 8;
+    }
+#endif
+  while (i < n && p[i] == ' ')
+    i++;
+  return i;
+}
+
+/* The shapes nearly every slot has, SP* DIGIT{1,18} SP* or spaces alone,
+   read in one pass; 0 for anything else.  */
 static int
 classify_valid (const unsigned char *p, size_t n, struct slot_info *out)
 {
-  size_t i = 0;
-  while (i < n && p[i] == ' ')
+  size_t lead = spaces_at (p, n), d = lead, i = lead;
+  while (i < n && (unsigned) (p[i] - '0') < 10)
     i++;
-  size_t lead = i, d = i;
-  uint64_t v = 0;
-  while (i < n && p[i] >= '0' && p[i] <= '9' && i - d < SLOT_MAX_DIGITS)
-    v = v * 10 + (uint64_t) (p[i++] - '0');
-  size_t digits = i - d, t = i;
-  while (i < n && p[i] == ' ')
-    i++;
-  size_t trail = i - t;
-  if (i < n || digits == 0)
+  size_t digits = i - d, trail = spaces_at (p + i, n - i);
+  if (i + trail < n || digits > SLOT_MAX_DIGITS)
     return 0;
   memset (out, 0, sizeof *out);
-  out->cls = SLOT_VALID;
   out->width = n;
+  if (digits == 0)
+    {
+      out->cls = SLOT_BLANK;
+      return 1;
+    }
+  uint64_t v = 0;
+  for (; d < i; d++)
+    v = v * 10 + (uint64_t) (p[d] - '0');
+  out->cls = SLOT_VALID;
   out->value = v;
   if (lead && !trail)
     out->padded = 1, out->style = STYLE_LEAD_SPACES;
   else if (trail && !lead)
     out->padded = 1, out->style = STYLE_TRAIL_SPACES;
-  else if (!lead && !trail && digits > 1 && p[d] == '0')
+  else if (!lead && !trail && digits > 1 && p[lead] == '0')
     out->padded = 1, out->style = STYLE_ZEROS;
   return 1;
 }

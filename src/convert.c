@@ -317,7 +317,7 @@ static int
 header_line (struct conv *v, uint64_t off, struct hline *h)
 {
   struct line ln;
-  if (off >= v->f.contents_off || !line_get (&v->in, off, &ln))
+  if (off >= v->f.contents_off || !line_get (&v->in, off, &ln, NULL))
     return 0;
   h->off = off;
   h->end = ln.end;
@@ -531,7 +531,7 @@ item_get (struct conv *v, size_t k, struct item *t)
   t->it = &v->f.items[k];
   t->k = k + 1;
   struct line ln;
-  line_get (&v->in, t->it->off, &ln);
+  line_get (&v->in, t->it->off, &ln, NULL);
   char buf[64];
   size_t n = read_bytes (&v->in, ln.off, ln.end, buf, sizeof buf - 1);
   buf[n] = 0;

@@ -527,7 +527,7 @@ lands_before (struct input *in, uint64_t off, uint64_t limit)
 {
   struct line ln;
   uint64_t q = skip_blank_lines (in, off);
-  return q >= limit || !line_get (in, q, &ln) || ln.end <= limit;
+  return q >= limit || !line_get (in, q, &ln, NULL) || ln.end <= limit;
 }
 
 /* Where data of unknown length from DATA ends: before the next item or
@@ -649,7 +649,7 @@ message_starts (struct input *in, uint64_t off)
 {
   struct line ln;
   enum line_kind kind;
-  return line_read (in, off, &ln, &kind) && starts_message (kind);
+  return line_get (in, off, &ln, &kind) && starts_message (kind);
 }
 
 uint64_t
@@ -755,7 +755,7 @@ frame_message (struct input *in, uint64_t off, struct rule rule,
   struct line ln;
   enum line_kind kind;
   int r = 0;
-  line_get (in, off, &ln);
+  line_get (in, off, &ln, NULL);
   if (read_slot (in, ln.next, &f->mslot, &f->reason, &f->status))
     {
       uint64_t p = f->mslot.next;
@@ -811,7 +811,7 @@ frame_message (struct input *in, uint64_t off, struct rule rule,
     }
   else
     {
-      line_get (in, off, &ln);
+      line_get (in, off, &ln, NULL);
       f->end = next_message_line (in, ln.next);
       if (f->reason == WHY_TIE || f->reason == WHY_TOO_MANY)
         f->end = message_end (in, f->contents_end);

@@ -19,7 +19,7 @@ kw_scan_init (struct kw_scan *k)
 static int
 is_letter (unsigned char c)
 {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+  return (unsigned char) ((c | 0x20) - 'a') < 26;
 }
 
 int
@@ -108,7 +108,9 @@ kw_classify (const unsigned char *p, size_t n)
   while (w < n && is_letter (p[w]))
     w++;
   size_t k = sizeof item_kw - 1;
-  if (w == 0 || n - w < k || memcmp (p + w, item_kw, k) != 0)
+  /* Most lines fail at the byte after the first word.  */
+  if (w == 0 || n - w < k || p[w + 1] != 'i'
+      || memcmp (p + w, item_kw, k) != 0)
     return LINE_OTHER;
   return n == w + k || p[w + k] == ' ' ? LINE_ITEM : LINE_OTHER;
 }
@@ -188,7 +190,7 @@ line_find (struct input *in, uint64_t off, struct line *ln,
 {
   size_t avail;
   const unsigned char *p = input_at (in, off, &avail);
-  const unsigned char *lf = p ? memchr (p, '\n', avail) : NULL;
+  const unsigned char *lf = p ? find_lf (p, avail) : NULL;
   if (!lf)
     {
       if (!line_get_slow (in, off, ln))
@@ -205,10 +207,11 @@ line_find (struct input *in, uint64_t off, struct line *ln,
 }
 
 int
-line_get (struct input *in, uint64_t off, struct line *ln)
+line_get (struct input *in, uint64_t off, struct line *ln,
+          enum line_kind *kind)
 {
-  enum line_kind kind;
-  return line_find (in, off, ln, &kind);
+  enum line_kind k;
+  return line_find (in, off, ln, kind ? kind : &k);
 }
 
 int

@@ -158,7 +158,7 @@ list_parts (struct run *r, struct sizes *z, struct part *parts)
       int text = 0;
       if (r->s->transcode)
         {
-          line_get (&r->in, it->off, &ln);
+          line_get (&r->in, it->off, &ln, NULL);
           text = line_has_prefix (&r->in, &ln, "Text item:", 10, &v);
         }
       uint64_t data = it->slot.next;

@@ -182,7 +182,7 @@ glued_in (const char *s, uint64_t from, unsigned want, enum line_kind *kind)
   struct input in;
   struct line ln;
   input_from_bytes (&in, s, strlen (s), 0);
-  ck_assert (line_get (&in, 0, &ln));
+  ck_assert (line_get (&in, 0, &ln, NULL));
   uint64_t g = glued_keyword (&in, &ln, from, want, kind);
   input_done (&in);
   return g == UINT64_MAX ? -1 : (long) g;

@@ -216,14 +216,25 @@ measure_parts (struct run *r, size_t n, char *why, size_t why_size)
   return 0;
 }
 
-/* The count part P's slot gets, or NULL for a part that is no slot.  */
-static const struct count *
-part_count (const struct run *r, const struct part *p)
+/* Slot K of the framed message (0 message, 1 contents, 2 + i item i)
+   and the count it gets.  */
+static const struct fslot *
+slot_k (const struct run *r, size_t k, const struct count **c)
 {
-  if (p->kind != PART_SLOT)
-    return NULL;
-  return p->k == 0 ? &r->rc.msg : p->k == 1 ? &r->rc.contents
-         : &r->rc.items[p->k - 2];
+  const struct frame *f = &r->f;
+  *c = k == 0 ? &r->rc.msg : k == 1 ? &r->rc.contents : &r->rc.items[k - 2];
+  return k == 0 ? &f->mslot : k == 1 ? &f->cslot : &f->items[k - 2].slot;
+}
+
+/* Write slot K's new count.  Returns -1 when out of memory.  */
+static int
+write_slot (struct run *r, size_t k)
+{
+  const struct count *c;
+  const struct fslot *s = slot_k (r, k, &c);
+  output_slot (r->out, c->value, c->width, r->style);
+  enum level level = k < 2 ? (enum level) k : LEVEL_ITEM;
+  return note_repair (r, level, k - 1, s, c);
 }
 
 /* Whether part P goes out as it came in: most do, and the writer joins
@@ -231,40 +242,18 @@ part_count (const struct run *r, const struct part *p)
 static int
 copied (const struct run *r, const struct part *p)
 {
-  const struct count *c = part_count (r, p);
-  return c ? !c->change : p->kind == PART_BINARY || !r->s->transcode;
+  const struct count *c;
+  if (p->kind == PART_SLOT)
+    return slot_k (r, p->k, &c), !c->change;
+  return p->kind == PART_BINARY;
 }
 
-/* Write part P, which is not copied: a slot whose count changed, or text
-   under -t.  Returns 1 when a slot changed, -1 when out of memory.  */
+/* -t: recount the framed message from the lengths its parts will have
+   once converted, and write it part by part.  Returns 1 when a slot
+   changed, 2 when the message cannot be converted (it is then passed
+   through unconverted, WHY saying why), -1 when out of memory.  */
 static int
-write_part (struct run *r, const struct part *p)
-{
-  const struct frame *f = &r->f;
-  const struct count *c = part_count (r, p);
-  if (c)
-    {
-      const struct fslot *s = p->k == 0 ? &f->mslot : p->k == 1
-                              ? &f->cslot : &f->items[p->k - 2].slot;
-      output_slot (r->out, c->value, c->width, r->style);
-      enum level level = p->k < 2 ? (enum level) p->k : LEVEL_ITEM;
-      return note_repair (r, level, p->k - 1, s, c) < 0 ? -1 : 1;
-    }
-  uint64_t len, bad;
-  if (r->out->fd >= 0)
-    charset_convert (r->s->transcode, &r->in, p->from, p->to, sink_output,
-                     r->out, &len, &bad);
-  else
-    r->out->bytes += *p->size;
-  return 0;
-}
-
-/* Recount the framed message (from the lengths its parts will have under
-   -t) and write it, part by part.  Returns 0, 1 when -t cannot convert it
-   (it is then passed through unconverted, WHY saying why), -1 when out of
-   memory.  */
-static int
-write_message (struct run *r, char *why, size_t why_size)
+write_converted (struct run *r, char *why, size_t why_size)
 {
   const struct frame *f = &r->f;
   struct part *parts = grow (r->parts, &r->parts_cap,
@@ -274,20 +263,14 @@ write_message (struct run *r, char *why, size_t why_size)
   r->parts = parts;
   struct sizes z = { .items = r->rc.item_sizes };
   size_t n = list_parts (r, &z, parts);
-  if (r->s->transcode)
+  if (measure_parts (r, n, why, why_size))
     {
-      int bad = measure_parts (r, n, why, why_size);
-      if (bad)
-        {
-          line_at (r, f->off);
-          tell_unconverted (&r->t, why);
-          output_copy (r->out, &r->in, f->off, f->end);
-          return 1;
-        }
-      if (recount_sizes (f, &z, r->st->rule, &r->rc) < 0)
-        return -1;
+      line_at (r, f->off);
+      tell_unconverted (&r->t, why);
+      output_copy (r->out, &r->in, f->off, f->end);
+      return 2;
     }
-  else if (recount_message (f, r->st->rule, &r->rc) < 0)
+  if (recount_sizes (f, &z, r->st->rule, &r->rc) < 0)
     return -1;
   /* The parts are contiguous: copies run from COPY to the next part
      that is written otherwise.  */
@@ -295,16 +278,61 @@ write_message (struct run *r, char *why, size_t why_size)
   uint64_t copy = f->off;
   for (size_t k = 0; k < n; k++)
     {
-      if (copied (r, &parts[k]))
+      const struct part *p = &parts[k];
+      if (copied (r, p))
         continue;
-      output_copy (r->out, &r->in, copy, parts[k].from);
-      int c = write_part (r, &parts[k]);
-      if (c < 0)
-        return -1;
-      changed |= c;
-      copy = parts[k].to;
+      output_copy (r->out, &r->in, copy, p->from);
+      uint64_t len, bad;
+      if (p->kind == PART_SLOT)
+        {
+          if (write_slot (r, p->k) < 0)
+            return -1;
+          changed = 1;
+        }
+      else if (r->out->fd >= 0)
+        charset_convert (r->s->transcode, &r->in, p->from, p->to,
+                         sink_output, r->out, &len, &bad);
+      else
+        r->out->bytes += *p->size;
+      copy = p->to;
     }
   output_copy (r->out, &r->in, copy, f->end);
+  return changed;
+}
+
+/* Recount the framed message and write it: the bytes between the slots
+   whose counts change are copied.  Returns 0, 1 when -t cannot convert it
+   (WHY says why), -1 when out of memory.  */
+static int
+write_message (struct run *r, char *why, size_t why_size)
+{
+  const struct frame *f = &r->f;
+  int changed = 0;
+  if (r->s->transcode)
+    {
+      changed = write_converted (r, why, why_size);
+      if (changed < 0 || changed == 2)
+        return changed < 0 ? -1 : 1;
+    }
+  else
+    {
+      if (recount_message (f, r->st->rule, &r->rc) < 0)
+        return -1;
+      uint64_t copy = f->off;
+      for (size_t k = 0; k < 2 + f->nitems; k++)
+        {
+          const struct count *c;
+          const struct fslot *s = slot_k (r, k, &c);
+          if (!c->change)
+            continue;
+          output_copy (r->out, &r->in, copy, s->off);
+          if (write_slot (r, k) < 0)
+            return -1;
+          changed = 1;
+          copy = s->off + s->info.width;
+        }
+      output_copy (r->out, &r->in, copy, f->end);
+    }
   if (changed)
     {
       r->st->repaired++;

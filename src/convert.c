@@ -1618,6 +1618,7 @@ convert_stream (int fd, const char *name, const char *account,
   else
     v.out = v.plain = (struct sink) { c->format == CONVERT_EML ? crlf_write
                                       : file_write, &v };
+  v.f.thorough = c->s->thorough;
   uint64_t first = next_message_line (&v.in, 0);
   int status = learn_stream (&v.in, first, c->s, &v.f, st);
   v.line = 1 + count_lf (&v.in, 0, first);

@@ -63,6 +63,7 @@ const char *level_name (enum level level);   /* "message" ... */
 struct frame
 {
   int headers;               /* set by the caller: find From: and Subject: */
+  int thorough;              /* set by the caller: no quick path (tests) */
   uint64_t off;              /* the Message: line */
   struct fslot mslot;
   /* The values of the first From: and Subject: headers, for reports:

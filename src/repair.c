@@ -514,6 +514,7 @@ repair_stream (int fd, const char *name, struct output *out,
      someone who reads them.  */
   r.lines = !s->quiet || s->on_message;
   r.f.headers = s->names || s->on_message;
+  r.f.thorough = s->thorough;
   struct progress progress;
   if (s->progress)
     {

@@ -50,6 +50,8 @@ struct settings
   void (*on_message) (void *ctx, const struct message_note *note);
   void *on_message_ctx;
   uint64_t learn_bound;        /* look-ahead held for learning, at most */
+  int thorough;                /* frame without the quick path: for the
+                                  tests that hold it to the thorough one */
 };
 
 void settings_default (struct settings *s);

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "frame.h"
+#include "repair.h"
 #include "rules.h"
 #include "testutil.h"
 
@@ -280,6 +281,153 @@ START_TEST (widening_counted_outward)
 }
 END_TEST
 
+/* The quick path (frame_quick) must frame every message exactly as the
+   thorough one does: both are run on every message of a stream, each on
+   an input of its own.  */
+static void
+slots_agree (const struct fslot *a, const struct fslot *b)
+{
+  ck_assert_uint_eq (a->off, b->off);
+  ck_assert_uint_eq (a->next, b->next);
+  ck_assert_int_eq (a->info.cls, b->info.cls);
+  ck_assert_uint_eq (a->info.width, b->info.width);
+  ck_assert_uint_eq (a->info.value, b->info.value);
+  ck_assert_int_eq (a->info.padded, b->info.padded);
+  ck_assert_int_eq (a->info.style, b->info.style);
+}
+
+static void
+frames_agree (const struct frame *a, const struct frame *b)
+{
+  ck_assert_int_eq (a->status, b->status);
+  ck_assert_int_eq (a->reason, b->reason);
+  ck_assert_uint_eq (a->end, b->end);
+  ck_assert_uint_eq (a->looked, b->looked);
+  if (a->status != FRAMED)
+    return;
+  ck_assert_int_eq (a->evidence, b->evidence);
+  ck_assert_uint_eq (a->from_off, b->from_off);
+  ck_assert_uint_eq (a->from_end, b->from_end);
+  ck_assert_uint_eq (a->subject_off, b->subject_off);
+  ck_assert_uint_eq (a->subject_end, b->subject_end);
+  slots_agree (&a->mslot, &b->mslot);
+  ck_assert_uint_eq (a->contents_off, b->contents_off);
+  slots_agree (&a->cslot, &b->cslot);
+  ck_assert_uint_eq (a->contents_end, b->contents_end);
+  ck_assert_uint_eq (a->nitems, b->nitems);
+  for (size_t i = 0; i < a->nitems; i++)
+    {
+      ck_assert_uint_eq (a->items[i].off, b->items[i].off);
+      slots_agree (&a->items[i].slot, &b->items[i].slot);
+      ck_assert_uint_eq (a->items[i].data_len, b->items[i].data_len);
+    }
+}
+
+/* Frame every message of the N bytes at P both ways; how many of them
+   the quick path framed, in *QUICK.  */
+static size_t
+quick_agrees (const void *p, size_t n, size_t *quick)
+{
+  struct input qin, tin;
+  struct frame q = { .headers = 1 }, t = { .headers = 1, .thorough = 1 };
+  input_from_bytes (&qin, p, n, 0);
+  input_from_bytes (&tin, p, n, 0);
+  size_t messages = 0;
+  for (uint64_t off = next_message_line (&tin, 0);
+       more_messages (&tin, off);)
+    {
+      if (!message_starts (&tin, off))
+        {
+          off = stray_end (&tin, off);
+          continue;
+        }
+      /* The line table is left as it was by the quick path alone.  */
+      free (qin.lines);
+      qin.lines = NULL;
+      ck_assert_int_eq (frame_message (&qin, off, slot_data, &q), 0);
+      ck_assert_int_eq (frame_message (&tin, off, slot_data, &t), 0);
+      frames_agree (&q, &t);
+      *quick += q.status == FRAMED && qin.lines == NULL;
+      messages++;
+      off = t.end;
+    }
+  frame_free (&q);
+  frame_free (&t);
+  input_done (&qin);
+  input_done (&tin);
+  return messages;
+}
+
+/* Messages whose framing takes every path: each byte of them replaced in
+   turn by bytes that make or break lines, keywords, counts and marks.  */
+static const char *const variants[] = {
+  healthy,
+  "Message:\r\n   80\r\nFrom: A\r\nSubject: S\r\nContents:\r\n   40\r\n"
+  "Text item: \r\n    6\r\nbody\r\n\r\nMessage:\r\n  \r\nContents:\r\n"
+  "  \r\nText item: \r\n   \r\nline\r\n\r\nMessage:\r\n",
+  "Message:\n     \nFrom: B\nContents:\n     \n\nText item:\n   \nab\n"
+  "File item: X\n   \nxy\n\nMessage:\n   \nContents:\n   \nMessage:\n",
+  "Message:\n   10\nContents:\n    3\nFax item: \n    1\nz\n\n\x1a",
+  /* Glued keywords: in a slot, in the headers, in scanned data.  */
+  "Message:\n  xMessage:\n   \nContents:\n   \nMessage:\n   \n"
+  "From: AMessage: \n   \nContents:\n  \nText item:\n \nabcText item:\n"
+  "  \nxyzMessage:\n  \nContents:\n \nMessage:\n",
+};
+
+START_TEST (quick_path_agrees)
+{
+  static const char subst[] = "\n\r :Mm e0\x1a";
+  size_t quick = 0;
+  for (size_t v = 0; v < sizeof variants / sizeof *variants; v++)
+    {
+      size_t n = strlen (variants[v]);
+      char *buf = malloc (n);
+      ck_assert_ptr_nonnull (buf);
+      quick_agrees (variants[v], n, &quick);
+      for (size_t i = 0; i < n; i++)
+        for (size_t k = 0; k < sizeof subst - 1; k++)
+          {
+            memcpy (buf, variants[v], n);
+            buf[i] = subst[k];
+            quick_agrees (buf, n, &quick);
+          }
+      free (buf);
+    }
+  /* The quick path was taken, not bypassed.  */
+  ck_assert_uint_gt (quick, 1000);
+}
+END_TEST
+
+/* The same on the golden streams and the fuzz corpus.  */
+START_TEST (quick_path_agrees_on_files)
+{
+  const char *srcdir = getenv ("srcdir");
+  char cmd[4096];
+  snprintf (cmd, sizeof cmd, "ls %s/tests/pairs/*.in %s/tests/fuzz/corpus/* "
+            "%s/data/*.txt", srcdir ? srcdir : ".", srcdir ? srcdir : ".",
+            srcdir ? srcdir : ".");
+  FILE *ls = popen (cmd, "r");
+  ck_assert_ptr_nonnull (ls);
+  char path[4096];
+  size_t files = 0, messages = 0, quick = 0;
+  while (fgets (path, sizeof path, ls))
+    {
+      path[strcspn (path, "\n")] = 0;
+      FILE *fp = fopen (path, "rb");
+      ck_assert_msg (fp != NULL, "%s", path);
+      static char data[1 << 20];
+      size_t n = fread (data, 1, sizeof data, fp);
+      fclose (fp);
+      messages += quick_agrees (data, n, &quick);
+      files++;
+    }
+  pclose (ls);
+  ck_assert_uint_gt (files, 50);
+  ck_assert_uint_gt (quick, 30);
+  ck_assert_uint_gt (messages, quick);
+}
+END_TEST
+
 static Suite *
 frame_suite (void)
 {
@@ -308,6 +456,11 @@ frame_suite (void)
   tcase_add_test (counts, next_counts_separators);
   tcase_add_test (counts, widening_counted_outward);
   suite_add_tcase (s, counts);
+  TCase *quick = tcase_create ("Quick path");
+  tcase_add_test (quick, quick_path_agrees);
+  tcase_add_test (quick, quick_path_agrees_on_files);
+  tcase_set_timeout (quick, 120);
+  suite_add_tcase (s, quick);
   return s;
 }
 

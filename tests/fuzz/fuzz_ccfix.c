@@ -13,6 +13,8 @@
      before its EOL) and holds a valid count in the learned style;
    - the output is a fixed point: repairing it again changes nothing and
      gives the same status;
+   - framed without the quick path, the stream gets the same repairs and
+     the same output;
    - invariant 4: each message repaired alone, with the rule and style of
      the whole stream (the preamble going with the first, stray bytes with
      the message before them), gives the bytes the whole repair gave it,
@@ -135,7 +137,7 @@ to_utf8 (void)
 static int
 repair (const uint8_t *p, size_t n, uint8_t **out, size_t *outn,
         struct watch *w, struct stats *st, int convert,
-        const struct stats *pin)
+        const struct stats *pin, int thorough)
 {
   int ifd = memfile (p, n), ofd = memfile ("", 0);
   struct settings s;
@@ -148,6 +150,7 @@ repair (const uint8_t *p, size_t n, uint8_t **out, size_t *outn,
     }
   s.quiet = 1;
   s.mem_cap = 0;               /* the least: spills happen sooner */
+  s.thorough = thorough;
   s.on_message = on_message;
   s.on_message_ctx = w;
   if (convert)
@@ -230,7 +233,7 @@ check_alone (const uint8_t *data, size_t size, const uint8_t *out,
       uint8_t *piece;
       size_t piecen;
       repair (data + from, (size_t) (to - from), &piece, &piecen, &alone,
-              &st2, 0, st);
+              &st2, 0, st, 0);
       size_t o = out_offset (w, from), oend = out_offset (w, to);
       int end_changes = alone.cut || (to < size && data[to - 1] == 0x1A);
       if (!end_changes
@@ -317,14 +320,24 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   struct stats st, st2;
   uint8_t *out, *out2;
   size_t outn, out2n;
-  int status = repair (data, size, &out, &outn, &w, &st, 0, NULL);
+  int status = repair (data, size, &out, &outn, &w, &st, 0, NULL, 0);
   if (status != EXIT_REPAIRED && status != EXIT_UNREPAIRED)
     abort ();
   check_edits (data, size, out, outn, &w, (enum slot_style) st.style);
   check_alone (data, size, out, &w, &st);
-  int status2 = repair (out, outn, &out2, &out2n, &again, &st2, 0, NULL);
+  int status2 = repair (out, outn, &out2, &out2n, &again, &st2, 0, NULL, 0);
   if (status2 != status || again.n != 0 || out2n != outn
       || memcmp (out, out2, outn) != 0)
+    abort ();
+  free (out2);
+
+  /* The quick path frames every message as the thorough one does: the
+     same repairs, the same bytes.  */
+  again.n = 0;
+  status2 = repair (data, size, &out2, &out2n, &again, &st2, 0, NULL, 1);
+  if (status2 != status || again.n != w.n || out2n != outn
+      || memcmp (out, out2, outn) != 0
+      || memcmp (again.e, w.e, w.n * sizeof *w.e) != 0)
     abort ();
   free (out);
   free (out2);
@@ -333,13 +346,13 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
      Its rule is pinned by the first run's, which the conversion cannot
      teach otherwise on a stream it leaves with no evidence.  */
   again.n = 0;
-  status = repair (data, size, &out, &outn, &again, &st, 1, NULL);
+  status = repair (data, size, &out, &outn, &again, &st, 1, NULL, 0);
   if (status != EXIT_REPAIRED && status != EXIT_UNREPAIRED)
     abort ();
   if (status == EXIT_REPAIRED)
     {
       again.n = 0;
-      status2 = repair (out, outn, &out2, &out2n, &again, &st2, 0, NULL);
+      status2 = repair (out, outn, &out2, &out2n, &again, &st2, 0, NULL, 0);
       if (status2 != EXIT_REPAIRED || out2n != outn
           || memcmp (out, out2, outn) != 0)
         abort ();

@@ -121,10 +121,13 @@ spaces_at (const unsigned char *p, size_t n)
 static int
 classify_valid (const unsigned char *p, size_t n, struct slot_info *out)
 {
-  size_t lead = spaces_at (p, n), d = lead, i = lead;
-  while (i < n && (unsigned) (p[i] - '0') < 10)
-    i++;
-  size_t digits = i - d, trail = spaces_at (p + i, n - i);
+  size_t lead = spaces_at (p, n), i = lead;
+  /* Past 18 digits V may wrap, but the slot is then not valid.  */
+  uint64_t v = 0;
+  unsigned c;
+  while (i < n && (c = (unsigned) (p[i] - '0')) < 10)
+    v = v * 10 + c, i++;
+  size_t digits = i - lead, trail = spaces_at (p + i, n - i);
   if (i + trail < n || digits > SLOT_MAX_DIGITS)
     return 0;
   memset (out, 0, sizeof *out);
@@ -134,9 +137,6 @@ classify_valid (const unsigned char *p, size_t n, struct slot_info *out)
       out->cls = SLOT_BLANK;
       return 1;
     }
-  uint64_t v = 0;
-  for (; d < i; d++)
-    v = v * 10 + (uint64_t) (p[d] - '0');
   out->cls = SLOT_VALID;
   out->value = v;
   if (lead && !trail)
@@ -179,10 +179,11 @@ size_t
 slot_format (uint64_t value, uint64_t width, enum slot_style style,
              uint64_t offset, unsigned char *buf, size_t n)
 {
-  char digits[24];
-  unsigned nd = slot_digits (value);
-  for (unsigned i = nd; i-- > 0; value /= 10)
-    digits[i] = (char) ('0' + value % 10);
+  unsigned char digits[20], *d = digits + sizeof digits;
+  do
+    *--d = (unsigned char) ('0' + value % 10);
+  while ((value /= 10) > 0);
+  unsigned nd = (unsigned) (digits + sizeof digits - d);
   if (width < nd)
     width = nd;
   uint64_t pad = width - nd;
@@ -194,6 +195,14 @@ slot_format (uint64_t value, uint64_t width, enum slot_style style,
                     : width > SLOT_MAX_DIGITS ? width - SLOT_MAX_DIGITS : 0;
   if (offset >= width)
     return 0;
+  if (offset == 0 && width <= n)
+    {
+      /* The whole slot at once, as nearly every one is written.  */
+      memset (buf, ' ', (size_t) width);
+      memset (buf + zstart, '0', (size_t) (dstart - zstart));
+      memcpy (buf + dstart, d, nd);
+      return (size_t) width;
+    }
   size_t k = width - offset < n ? (size_t) (width - offset) : n;
   /* Spaces, then zeros, then the digits, then spaces: each run of the
      slot that falls in [OFFSET, OFFSET + K) is filled at once.  */
@@ -206,7 +215,7 @@ slot_format (uint64_t value, uint64_t width, enum slot_style style,
         continue;
       unsigned char *to = buf + (a - offset);
       if (r == 2)
-        memcpy (to, digits + (a - dstart), (size_t) (b - a));
+        memcpy (to, d + (a - dstart), (size_t) (b - a));
       else
         memset (to, r == 1 ? '0' : ' ', (size_t) (b - a));
     }

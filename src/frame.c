@@ -644,6 +644,13 @@ stray_end (struct input *in, uint64_t off)
   return next;
 }
 
+/* Messages run up to the end of the stream or a final 0x1A.  */
+int
+more_messages (struct input *in, uint64_t off)
+{
+  return input_byte (in, off) >= 0 && !is_final_mark (in, off);
+}
+
 int
 message_starts (struct input *in, uint64_t off)
 {

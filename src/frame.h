@@ -107,6 +107,10 @@ int frame_message (struct input *in, uint64_t off, struct rule rule,
    holds a byte that is not a final 0x1A.  */
 uint64_t stray_end (struct input *in, uint64_t off);
 
+/* Whether a message can start at OFF: not the end of the stream, nor a
+   final 0x1A.  */
+int more_messages (struct input *in, uint64_t off);
+
 /* Whether a Message: line starts at OFF.  */
 int message_starts (struct input *in, uint64_t off);
 

@@ -176,8 +176,7 @@ skip_to (struct input *in, uint64_t off)
 {
   struct stat st;
   uint64_t to = off & ~(uint64_t) 4095;
-  if (fstat (in->fd, &st) < 0 || (uint64_t) st.st_size < in->file_base + to
-      || lseek (in->fd, (off_t) (in->file_base + to), SEEK_SET) < 0)
+  if (fstat (in->fd, &st) < 0 || (uint64_t) st.st_size < in->file_base + to)
     return;
   in->mem_off = to;
   in->mem_len = 0;
@@ -202,7 +201,13 @@ fill (struct input *in)
       size_t over = (size_t) ((in->mem_off + in->mem_len + want) % PAGE);
       if (want > over + PAGE)
         want -= over;
-      ssize_t r = read (in->fd, in->mem + in->mem_len, want);
+      /* A regular file is read with pread: its offset never moves, so
+         that a second reader can share the descriptor (digest.c).  */
+      ssize_t r = in->reread
+                  ? pread (in->fd, in->mem + in->mem_len, want,
+                           (off_t) (in->file_base + in->mem_off
+                                    + in->mem_len))
+                  : read (in->fd, in->mem + in->mem_len, want);
       if (r > 0)
         {
           in->mem_len += (size_t) r;

@@ -57,14 +57,6 @@ line_at (struct run *r, uint64_t off)
     }
 }
 
-/* Messages run up to the end of the stream or a final 0x1A.  */
-int
-more_messages (struct input *in, uint64_t off)
-{
-  int c = input_byte (in, off);
-  return c >= 0 && !(c == 0x1A && input_at_end (in, off + 1));
-}
-
 /* Read ahead, framing messages with the rule as far as it is forced, until
    the end or the look-ahead bound; nothing is released meanwhile, so the
    repair starts again from FIRST.  */

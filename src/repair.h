@@ -62,9 +62,6 @@ void settings_default (struct settings *s);
    memory.  */
 int learn_stream (struct input *in, uint64_t first, const struct settings *s,
                   struct frame *f, struct stats *st);
-/* Whether a message can start at OFF: not the end of the stream, nor a
-   final 0x1A.  */
-int more_messages (struct input *in, uint64_t off);
 
 /* Repair the stream read from FD (named NAME in messages) onto OUT.
    Returns the exit status it deserves; fills ST.  */

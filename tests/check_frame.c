@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include "frame.h"
-#include "repair.h"
 #include "rules.h"
 #include "testutil.h"
 

@@ -11,9 +11,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <nettle/sha2.h>
-
 #include "diag.h"
+#include "digest.h"
 #include "folder.h"
 #include "frame.h"
 #include "grow.h"
@@ -58,6 +57,7 @@ struct conv
   int trouble;                 /* an I/O error: stop */
   uint64_t conflicts;          /* names holding other bytes, left alone */
   char hash[33];               /* the current message's, in hex */
+  struct ahead *ahead;         /* hashing the messages ahead, or NULL */
   char boundary[64];
   uint64_t number;             /* of the message, in its input */
   uint64_t line;               /* of its Message: line */
@@ -102,35 +102,12 @@ read_bytes (struct input *in, uint64_t from, uint64_t to, char *buf,
   return k;
 }
 
-static void
-sha_feed (void *ctx, const char *p, size_t n)
-{
-  sha256_update (ctx, n, (const uint8_t *) p);
-}
-
-/* SHA-256 of the N bytes at PREFIX and [FROM, TO) of the input, its
-   first K bytes in hex into HEX (2 * K + 1 bytes).  */
-static void
-sha256_hex (const char *prefix, size_t n, struct input *in, uint64_t from,
-            uint64_t to, size_t k, char *hex)
-{
-  struct sha256_ctx sha;
-  uint8_t d[SHA256_DIGEST_SIZE];
-  sha256_init (&sha);
-  sha256_update (&sha, n, (const uint8_t *) prefix);
-  feed_range (in, from, to, sha_feed, &sha);
-  sha256_digest (&sha, sizeof d, d);
-  for (size_t i = 0; i < k; i++)
-    snprintf (hex + 2 * i, 3, "%02x", d[i]);
-}
-
 /* The Message-ID's hash: SHA-256 over the account, a NUL and the bytes
    [FROM, TO) as they stand in the export, its first 16 bytes in hex.  */
 static void
 message_hash (struct conv *v, uint64_t from, uint64_t to)
 {
-  sha256_hex (v->account, strlen (v->account) + 1, &v->in, from, to, 16,
-              v->hash);
+  ahead_hash (v->ahead, v->account, &v->in, from, to, v->hash);
   /* The boundary holds "=_", which neither base64 nor quoted-printable
      ever writes, and 7bit text holding it goes as quoted-printable: it
      cannot occur in the parts.  */
@@ -1416,8 +1393,8 @@ note_items (struct conv *v)
             }
         }
       n->bytes = t.it->data_len;
-      sha256_hex ("", 0, &v->in, t.it->slot.next,
-                  t.it->slot.next + t.it->data_len, SHA256_DIGEST_SIZE,
+      digest_hex ("", 0, &v->in, t.it->slot.next,
+                  t.it->slot.next + t.it->data_len, DIGEST_SIZE,
                   n->sha256);
     }
   return 0;
@@ -1440,7 +1417,7 @@ report_message (struct conv *v, uint64_t off, uint64_t end,
                 v->unreadable);
       n->name = n->given;
       n->bytes = end - off;
-      sha256_hex ("", 0, &v->in, off, end, SHA256_DIGEST_SIZE, n->sha256);
+      digest_hex ("", 0, &v->in, off, end, DIGEST_SIZE, n->sha256);
     }
   else if (note_items (v) < 0)
     return -1;
@@ -1578,6 +1555,7 @@ convert_finish (struct conv *v, int status)
       diag_error (what, v->in.err);
       status = EXIT_TROUBLE;
     }
+  ahead_stop (v->ahead);
   if (v->delivering)
     delivery_abort (&v->d);
   output_close (&v->file);
@@ -1625,7 +1603,11 @@ convert_stream (int fd, const char *name, const char *account,
   if (status == 0 && first > 0)
     convert_preamble (&v, first);
   if (status == 0)
-    status = convert_messages (&v, first);
+    {
+      v.ahead = ahead_start (&v.in, v.account, st->rule, c->s->thorough,
+                             first);
+      status = convert_messages (&v, first);
+    }
   if (out)
     output_flush (out);
   else

@@ -37,6 +37,12 @@ convert () {
   "$CCFIX" --convert=mbox --account=acct "$@" "$input" > "$tmp/mbox" 2> "$tmp/err"
   st=$?
   if [ "$st" -gt 1 ]; then bad "$name: status $st: $(head -c 300 "$tmp/err")"; return; fi
+  # A regular file's Message-IDs are hashed ahead on a second thread, a
+  # pipe's as each message is written: the same bytes either way.
+  "$CCFIX" --convert=mbox --account=acct "$@" < "$input" > "$tmp/file" 2> /dev/null
+  cat "$input" | "$CCFIX" --convert=mbox --account=acct "$@" > "$tmp/piped" 2> /dev/null
+  cmp -s "$tmp/file" "$tmp/piped" && ok \
+    || bad "$name: a pipe gives other bytes: $(cmp "$tmp/file" "$tmp/piped")"
   if python3 "$check_py" $dovecot --account=acct ${code:+--code=$code} \
        ${zone:+--zone=$zone} "$export" "$input" "$tmp/mbox" > "$tmp/check"; then
     ok

@@ -767,10 +767,22 @@ quick_line (const unsigned char *b, size_t n, size_t at, struct qline *l)
   return 1;
 }
 
-/* The valid or blank slot on the line at AT, as read_slot reads it (an
-   invalid one is left to read_slot, which looks for a glued Message:
-   line in it).  Such a slot starts with a space or a digit, so its line
-   is no keyword line.  */
+/* Whether the N bytes of P, a line with an EOL, end with "Message:" and
+   spaces: only then may a Message: line be glued into it.  */
+static int
+quick_may_glue (const unsigned char *p, size_t n)
+{
+  static const char kw[] = "Message:";
+  while (n > 0 && p[n - 1] == ' ')
+    n--;
+  return n > sizeof kw - 1 && memcmp (p + n - (sizeof kw - 1), kw,
+                                      sizeof kw - 1) == 0;
+}
+
+/* The slot on the line at AT, as read_slot reads it.  A valid or blank
+   one starts with a space or a digit, so its line is no keyword line;
+   an invalid one must be no keyword line and hold no glued Message:
+   line.  */
 static int
 quick_slot (const unsigned char *b, size_t n, uint64_t base, size_t at,
             struct fslot *s)
@@ -781,7 +793,9 @@ quick_slot (const unsigned char *b, size_t n, uint64_t base, size_t at,
   slot_classify (b + at, l.n, &s->info);
   s->off = base + at;
   s->next = base + l.next;
-  return s->info.cls != SLOT_INVALID;
+  return s->info.cls != SLOT_INVALID
+         || (kw_classify (b + at, l.n) == LINE_OTHER
+             && !quick_may_glue (b + at, l.n));
 }
 
 /* Past the blank lines from AT, as past_blanks, with the kind of the line
@@ -801,18 +815,6 @@ quick_blanks (const unsigned char *b, size_t n, size_t at, struct qline *l)
       at = l->next;
     }
   return 0;
-}
-
-/* Whether the N bytes of P, a line with an EOL, end with "Message:" and
-   spaces: only then may a Message: line be glued into it.  */
-static int
-quick_may_glue (const unsigned char *p, size_t n)
-{
-  static const char kw[] = "Message:";
-  while (n > 0 && p[n - 1] == ' ')
-    n--;
-  return n > sizeof kw - 1 && memcmp (p + n - (sizeof kw - 1), kw,
-                                      sizeof kw - 1) == 0;
 }
 
 static void
@@ -899,6 +901,49 @@ quick_scan (const unsigned char *b, size_t n, uint64_t off, size_t at,
   return 1;
 }
 
+/* Evidence 2 as by_cut gives it to contents that hold one item line,
+   ITEM with SLOT, whose count is not valid: the valid contents count
+   (counted by RULE) ends the contents before a Message: line, and the
+   item runs to that end.  Returns 1 when it framed F so, 0 when anything
+   else is met, for frame_message.  */
+static int
+quick_cut (const unsigned char *b, size_t n, uint64_t off, struct rule rule,
+           const struct qline *item, const struct fslot *slot,
+           struct frame *f)
+{
+  uint64_t from = contents_from (f, rule);
+  if (f->cslot.info.value > n - (size_t) (from - off))
+    return 0;
+  size_t end = (size_t) (from - off + f->cslot.info.value);
+  if (off + end > f->looked)
+    f->looked = off + end;
+  /* As lands (): not on the LF of a CRLF, then blank lines and the next
+     Message: line (so the end is past the item line).  */
+  struct qline l;
+  if ((end > 0 && end < n && b[end] == '\n' && b[end - 1] == '\r')
+      || !quick_blanks (b, n, end, &l) || !starts_message (l.kind)
+      || slot->next - off > end)
+    return 0;
+  /* The item line is the only candidate (find_candidates): no other item
+     line starts a line before the end or is glued into one.  */
+  for (size_t r = (size_t) (slot->off - off); r < end; r = l.next)
+    {
+      if (!quick_line (b, n, r, &l))
+        return 0;
+      enum line_kind kind = l.n ? kw_classify (b + r, l.n) : LINE_BLANK;
+      if (kind == LINE_ITEM
+          || (kind == LINE_OTHER && quick_may_hold (b + r, l.n)))
+        return 0;
+    }
+  if (push_item (f, off + item->at, slot, off + end - slot->next) != 0)
+    return 0;
+  quick_blanks (b, n, end, &l);
+  f->contents_end = off + end;
+  f->end = off + l.at;
+  f->evidence = EV_CONTENTS;
+  return 1;
+}
+
 /* The common message, framed the way frame_message would frame it but in
    one pass over the buffer that holds it: valid or blank message and
    contents counts, headers without a glued Message: line, and item counts
@@ -908,7 +953,8 @@ quick_scan (const unsigned char *b, size_t n, uint64_t off, size_t at,
    a real mailbox is framed here, and tests and the fuzz target hold the
    two to the same answers.  */
 static int
-frame_quick (struct input *in, uint64_t off, struct frame *f)
+frame_quick (struct input *in, uint64_t off, struct rule rule,
+             struct frame *f)
 {
   size_t n;
   const unsigned char *b = input_at (in, off, &n);
@@ -954,6 +1000,11 @@ frame_quick (struct input *in, uint64_t off, struct frame *f)
       if (slot.info.cls != SLOT_VALID && f->cslot.info.cls != SLOT_VALID
           && f->mslot.info.cls != SLOT_VALID)
         return quick_scan (b, n, off, at, f);
+      /* The first item's count not valid, the contents count is what
+         frames the contents (frame_contents).  */
+      if (slot.info.cls != SLOT_VALID && f->nitems == 0
+          && f->cslot.info.cls == SLOT_VALID)
+        return quick_cut (b, n, off, rule, &item, &slot, f);
       if (slot.info.cls != SLOT_VALID
           || slot.info.value > n - (size_t) (slot.next - off))
         return 0;
@@ -996,7 +1047,7 @@ frame_message (struct input *in, uint64_t off, struct rule rule,
                struct frame *f)
 {
   frame_start (f, off);
-  if (!f->thorough && frame_quick (in, off, f))
+  if (!f->thorough && frame_quick (in, off, rule, f))
     return 0;
   frame_start (f, off);
   struct line ln;

@@ -924,6 +924,7 @@ quick_cut (const unsigned char *b, size_t n, uint64_t off, struct rule rule,
       || !quick_blanks (b, n, end, &l) || !starts_message (l.kind)
       || slot->next - off > end)
     return 0;
+  size_t next = l.at;
   /* The item line is the only candidate (find_candidates): no other item
      line starts a line before the end or is glued into one.  */
   for (size_t r = (size_t) (slot->off - off); r < end; r = l.next)
@@ -937,9 +938,8 @@ quick_cut (const unsigned char *b, size_t n, uint64_t off, struct rule rule,
     }
   if (push_item (f, off + item->at, slot, off + end - slot->next) != 0)
     return 0;
-  quick_blanks (b, n, end, &l);
   f->contents_end = off + end;
-  f->end = off + l.at;
+  f->end = off + next;
   f->evidence = EV_CONTENTS;
   return 1;
 }

@@ -107,10 +107,7 @@ START_TEST (not_from_a_pipe)
 {
   struct input in;
   input_from_pipe (&in, stream, sizeof stream - 1, 0);
-  struct ahead *a = ahead_start (&in, "acct", slot_data, 0, 0);
-  ck_assert_ptr_null (a);
-  /* Without the thread every hash is computed when asked.  */
-  ck_assert_uint_eq (walk (a, &in), 5);
+  ck_assert_ptr_null (ahead_start (&in, "acct", slot_data, 0, 0));
   input_done (&in);
 }
 END_TEST

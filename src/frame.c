@@ -753,7 +753,7 @@ struct qline
 };
 
 /* The line at AT in the N bytes of B, when it ends inside them.  */
-static int
+static inline int
 quick_line (const unsigned char *b, size_t n, size_t at, struct qline *l)
 {
   const unsigned char *p = b + at;
@@ -762,7 +762,7 @@ quick_line (const unsigned char *b, size_t n, size_t at, struct qline *l)
     return 0;
   size_t len = (size_t) (lf - p);
   l->at = at;
-  l->n = len - (len > 0 && lf[-1] == '\r');
+  l->n = len > 0 && lf[-1] == '\r' ? len - 1 : len;
   l->next = at + len + 1;
   return 1;
 }

@@ -1512,10 +1512,11 @@ static int
 convert_messages (struct conv *v, uint64_t off)
 {
   int status = EXIT_REPAIRED;
+  enum starts p;
   while (!v->trouble && !v->in.err && !(v->stream && v->stream->err)
-         && more_messages (&v->in, off))
+         && (p = what_starts (&v->in, off, &v->f)) != STARTS_END)
     {
-      if (!message_starts (&v->in, off))
+      if (p == STARTS_STRAY)
         {
           off = convert_stray (v, off);
           continue;

@@ -86,10 +86,13 @@ run (void *arg)
 {
   struct ahead *a = arg;
   size_t n = strlen (a->account) + 1;
-  for (uint64_t off = a->first; more_messages (&a->in, off);)
+  for (uint64_t off = a->first;;)
     {
+      enum starts kind = what_starts (&a->in, off, &a->f);
+      if (kind == STARTS_END)
+        break;
       struct piece p = { off, 0, "" };
-      if (!message_starts (&a->in, off))
+      if (kind == STARTS_STRAY)
         p.to = stray_end (&a->in, off);
       else if (frame_message (&a->in, off, a->rule, &a->f) < 0)
         break;

@@ -651,12 +651,17 @@ more_messages (struct input *in, uint64_t off)
   return input_byte (in, off) >= 0 && !is_final_mark (in, off);
 }
 
-int
-message_starts (struct input *in, uint64_t off)
+enum starts
+what_starts (struct input *in, uint64_t off, const struct frame *last)
 {
+  if (last && last->message_at_end && last->end == off)
+    return STARTS_MESSAGE;
+  if (!more_messages (in, off))
+    return STARTS_END;
   struct line ln;
   enum line_kind kind;
-  return line_get (in, off, &ln, &kind) && starts_message (kind);
+  return line_get (in, off, &ln, &kind) && starts_message (kind)
+         ? STARTS_MESSAGE : STARTS_STRAY;
 }
 
 uint64_t
@@ -897,6 +902,7 @@ quick_scan (const unsigned char *b, size_t n, uint64_t off, size_t at,
     return 0;
   f->contents_end = off + at;
   f->end = off + l.at;
+  f->message_at_end = 1;
   f->evidence = EV_SCAN;
   return 1;
 }
@@ -940,6 +946,7 @@ quick_cut (const unsigned char *b, size_t n, uint64_t off, struct rule rule,
     return 0;
   f->contents_end = off + end;
   f->end = off + next;
+  f->message_at_end = 1;
   f->evidence = EV_CONTENTS;
   return 1;
 }
@@ -1023,6 +1030,7 @@ frame_quick (struct input *in, uint64_t off, struct rule rule,
     }
   f->contents_end = off + item_at;
   f->end = off + item.at;
+  f->message_at_end = 1;
   return 1;
 }
 
@@ -1037,6 +1045,7 @@ frame_start (struct frame *f, uint64_t off)
   f->evidence = EV_COUNTS;
   f->why_item = 0;
   f->looked = off;
+  f->message_at_end = 0;
   f->from_off = f->subject_off = UINT64_MAX;
   f->from_end = f->subject_end = 0;
   memset (&f->cslot, 0, sizeof f->cslot);

@@ -76,6 +76,7 @@ struct frame
   size_t nitems, items_cap;
   uint64_t contents_end;     /* after the last item's data */
   uint64_t end;              /* where the next message (or the tail) starts */
+  int message_at_end;        /* a Message: line was seen to start at END */
 
   enum frame_status status;
   enum frame_reason reason;
@@ -111,8 +112,13 @@ uint64_t stray_end (struct input *in, uint64_t off);
    final 0x1A.  */
 int more_messages (struct input *in, uint64_t off);
 
-/* Whether a Message: line starts at OFF.  */
-int message_starts (struct input *in, uint64_t off);
+/* What a walk over the stream meets at OFF: the end of its messages, a
+   Message: line, or stray bytes (up to stray_end).  LAST, when not NULL,
+   is the frame of a message of IN: when it ended at OFF, its framing may
+   have seen the Message: line there already.  */
+enum starts { STARTS_END, STARTS_MESSAGE, STARTS_STRAY };
+enum starts what_starts (struct input *in, uint64_t off,
+                         const struct frame *last);
 
 /* The first Message: line at or after OFF, at a line start or glued and
    followed by a valid or blank slot line, or the end of the input.  */

@@ -67,8 +67,13 @@ learn_stream (struct input *in, uint64_t first, const struct settings *s,
   struct learner l = { 0 };
   struct rule provisional = learned_rule (&l, s->from, s->to);
   uint64_t off = first;
-  while (more_messages (in, off))
+  for (enum starts p; (p = what_starts (in, off, f)) != STARTS_END;)
     {
+      if (p == STARTS_STRAY)
+        {
+          off = stray_end (in, off);
+          continue;
+        }
       if (off - first >= s->learn_bound)
         {
           st->bounded = 1;
@@ -79,8 +84,6 @@ learn_stream (struct input *in, uint64_t first, const struct settings *s,
         return -1;
       st->held++;
       off = f->end;
-      if (!message_starts (in, off))
-        off = stray_end (in, off);
     }
   st->rule = learned_rule (&l, s->from, s->to);
   st->evidence = l.evidence;
@@ -431,9 +434,11 @@ static int
 repair_messages (struct run *r, uint64_t off, struct progress *progress)
 {
   int status = EXIT_REPAIRED;
-  while (!r->out->err && !r->in.err && more_messages (&r->in, off))
+  enum starts p;
+  while (!r->out->err && !r->in.err
+         && (p = what_starts (&r->in, off, &r->f)) != STARTS_END)
     {
-      if (!message_starts (&r->in, off))
+      if (p == STARTS_STRAY)
         {
           off = pass_stray (r, off);
           if (r->s->lint)

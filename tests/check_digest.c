@@ -25,10 +25,11 @@ walk (struct ahead *a, struct input *in)
 {
   struct frame f = { 0 };
   size_t pieces = 0;
-  for (uint64_t off = next_message_line (in, 0); more_messages (in, off);)
+  uint64_t off = next_message_line (in, 0);
+  for (enum starts s; (s = what_starts (in, off, NULL)) != STARTS_END;)
     {
       uint64_t end;
-      if (!message_starts (in, off))
+      if (s == STARTS_STRAY)
         end = stray_end (in, off);
       else
         {

@@ -46,6 +46,12 @@ write_all (struct output *out, const unsigned char *p, size_t n)
 static void
 buffer (struct output *out, const unsigned char *p, size_t n)
 {
+  if (n <= out->cap - out->len)
+    {
+      memcpy (out->buf + out->len, p, n);
+      out->len += n;
+      return;
+    }
   while (n > 0 && !out->err)
     {
       if (out->len == out->cap)
@@ -145,6 +151,21 @@ void
 output_slot (struct output *out, uint64_t value, uint64_t width,
              enum slot_style style)
 {
+  /* Nearly every slot is formatted straight into the buffer.  */
+  if (out->fd >= 0 && !out->err && width <= out->cap)
+    {
+      if (out->run_in)
+        write_run (out);
+      if (out->cap - out->len < width)
+        {
+          write_all (out, out->buf, out->len);
+          out->len = 0;
+        }
+      out->len += slot_format (value, width, style, 0, out->buf + out->len,
+                               (size_t) width);
+      out->bytes += width;
+      return;
+    }
   unsigned char piece[256];
   for (uint64_t done = 0; done < width;)
     {

@@ -97,7 +97,7 @@ slot_scan_end (const struct slot_scan *s, struct slot_info *out)
 
 /* How many spaces the N bytes at P start with: eight at a time where
    the byte order allows, since most slots are padded with them.  */
-static size_t
+static inline size_t
 spaces_at (const unsigned char *p, size_t n)
 {
   size_t i = 0;
@@ -130,15 +130,12 @@ classify_valid (const unsigned char *p, size_t n, struct slot_info *out)
   size_t digits = i - lead, trail = spaces_at (p + i, n - i);
   if (i + trail < n || digits > SLOT_MAX_DIGITS)
     return 0;
-  memset (out, 0, sizeof *out);
-  out->width = n;
   if (digits == 0)
     {
-      out->cls = SLOT_BLANK;
+      *out = (struct slot_info) { .cls = SLOT_BLANK, .width = n };
       return 1;
     }
-  out->cls = SLOT_VALID;
-  out->value = v;
+  *out = (struct slot_info) { .cls = SLOT_VALID, .width = n, .value = v };
   if (lead && !trail)
     out->padded = 1, out->style = STYLE_LEAD_SPACES;
   else if (trail && !lead)
@@ -197,11 +194,25 @@ slot_format (uint64_t value, uint64_t width, enum slot_style style,
     return 0;
   if (offset == 0 && width <= n)
     {
-      /* The whole slot at once, as nearly every one is written.  */
-      memset (buf, ' ', (size_t) width);
-      memset (buf + zstart, '0', (size_t) (dstart - zstart));
-      memcpy (buf + dstart, d, nd);
-      return (size_t) width;
+      /* The whole slot at once, as nearly every one is written: a few
+         bytes, placed eight at a time (the last eight overlapping what
+         is already there), since a call to memset costs more than the
+         bytes.  */
+      size_t w = (size_t) width, i = 0;
+      if (w >= 8)
+        {
+          for (; w - i >= 8; i += 8)
+            memcpy (buf + i, "        ", 8);
+          memcpy (buf + w - 8, "        ", 8);
+        }
+      else
+        for (; i < w; i++)
+          buf[i] = ' ';
+      for (i = (size_t) zstart; i < dstart; i++)
+        buf[i] = '0';
+      for (unsigned k = 0; k < nd; k++)
+        buf[dstart + k] = d[k];
+      return w;
     }
   size_t k = width - offset < n ? (size_t) (width - offset) : n;
   /* Spaces, then zeros, then the digits, then spaces: each run of the

@@ -22,6 +22,7 @@
 #include "mbox.h"
 #include "mime.h"
 #include "pcx.h"
+#include "rules.h"
 
 void
 convert_settings_default (struct convert_settings *c,
@@ -57,6 +58,7 @@ struct conv
   int trouble;                 /* an I/O error: stop */
   uint64_t conflicts;          /* names holding other bytes, left alone */
   char hash[33];               /* the current message's, in hex */
+  char id[64];                 /* its Message-ID is <ID@ccfix.invalid> */
   struct ahead *ahead;         /* hashing the messages ahead, or NULL */
   char boundary[64];
   uint64_t number;             /* of the message, in its input */
@@ -65,6 +67,9 @@ struct conv
   uint64_t output;             /* where the message's From line went */
   struct item_note *notes;     /* --report: the message's items */
   size_t nnotes, notes_cap;
+  struct recount rc;           /* --report: the counts a repair gives it */
+  struct repair_note *repairs; /* --report: those its export gets wrong */
+  size_t nrepairs, repairs_cap;
 };
 
 static void
@@ -108,6 +113,7 @@ static void
 message_hash (struct conv *v, uint64_t from, uint64_t to)
 {
   ahead_hash (v->ahead, v->account, &v->in, from, to, v->hash);
+  memcpy (v->id, v->hash, sizeof v->hash);
   /* The boundary holds "=_", which neither base64 nor quoted-printable
      ever writes, and 7bit text holding it goes as quoted-printable: it
      cannot occur in the parts.  */
@@ -994,7 +1000,7 @@ static void
 message_id_field (struct conv *v)
 {
   put (v, "Message-ID: <");
-  put (v, v->hash);
+  put (v, v->id);
   put (v, "@ccfix.invalid>\nMIME-Version: 1.0\n");
 }
 
@@ -1314,6 +1320,10 @@ convert_unreadable (struct conv *v, uint64_t from, uint64_t to,
                     const char *why, uint64_t number)
 {
   message_hash (v, from, to);
+  /* Two parts of the same bytes (the 0x1A between each pair of files
+     joined with copy /b) are still two messages: the offset tells them
+     apart, and the hash stays that of the bytes attached.  */
+  snprintf (v->id, sizeof v->id, "%s.%" PRIu64, v->hash, from);
   v->unreadable++;
   message_begin (v, "ccfix@ccfix.invalid", "Thu Jan  1 00:00:00 1970", 0,
                  number != 0);
@@ -1400,6 +1410,32 @@ note_items (struct conv *v)
   return 0;
 }
 
+/* The counts of the framed message that its export gets wrong, with
+   what a repair would write, as the repair's report lists them: the
+   export's counts are not in the mail, but an auditor learns from them
+   how the message was framed (by scan, say).  -1 when out of memory.  */
+static int
+note_repairs (struct conv *v)
+{
+  if (recount_message (&v->f, v->st->rule, &v->rc) < 0)
+    return -1;
+  for (size_t k = 0; k < 2 + v->f.nitems; k++)
+    {
+      const struct count *c;
+      const struct fslot *s = recount_slot (&v->f, &v->rc, k, &c);
+      if (!c->change)
+        continue;
+      struct repair_note *p = grow (v->repairs, &v->repairs_cap,
+                                    v->nrepairs + 1, sizeof *p);
+      if (!p)
+        return -1;
+      v->repairs = p;
+      v->repairs[v->nrepairs++] = (struct repair_note) {
+        k < 2 ? (enum level) k : LEVEL_ITEM, k - 1, s, c->value, c->width };
+    }
+  return 0;
+}
+
 /* Tell the report about the message at OFF; REASON when it was kept as
    an unreadable part [OFF, END).  -1 when out of memory.  */
 static int
@@ -1407,6 +1443,7 @@ report_message (struct conv *v, uint64_t off, uint64_t end,
                 const char *reason)
 {
   v->nnotes = 0;
+  v->nrepairs = 0;
   if (reason)
     {
       struct item_note *n = new_note (v);
@@ -1419,14 +1456,14 @@ report_message (struct conv *v, uint64_t off, uint64_t end,
       n->bytes = end - off;
       digest_hex ("", 0, &v->in, off, end, DIGEST_SIZE, n->sha256);
     }
-  else if (note_items (v) < 0)
+  else if (note_items (v) < 0 || note_repairs (v) < 0)
     return -1;
-  struct convert_note cn = { v->hash, v->output,
+  struct convert_note cn = { v->id, v->output,
                              v->c->format == CONVERT_MBOX ? NULL : v->path,
                              v->notes, v->nnotes };
   struct message_note note = { v->name, &v->in, v->number, off, v->line,
-                               &v->f, reason, NULL, 0, STYLE_LEAD_SPACES,
-                               &cn };
+                               &v->f, reason, v->repairs, v->nrepairs,
+                               (enum slot_style) v->st->style, &cn };
   v->c->s->on_message (v->c->s->on_message_ctx, &note);
   return 0;
 }
@@ -1563,6 +1600,8 @@ convert_finish (struct conv *v, int status)
   free (v->path);
   frame_free (&v->f);
   free (v->notes);
+  recount_free (&v->rc);
+  free (v->repairs);
   input_close (&v->in);
   return status;
 }
@@ -1598,6 +1637,7 @@ convert_stream (int fd, const char *name, const char *account,
     v.out = v.plain = (struct sink) { c->format == CONVERT_EML ? crlf_write
                                       : file_write, &v };
   v.f.thorough = c->s->thorough;
+  v.f.headers = c->s->on_message != NULL;
   uint64_t first = next_message_line (&v.in, 0);
   int status = learn_stream (&v.in, first, c->s, &v.f, st);
   v.line = 1 + count_lf (&v.in, 0, first);

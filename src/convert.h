@@ -27,7 +27,7 @@ struct item_note
 /* What --convert wrote for a message (struct message_note's conv).  */
 struct convert_note
 {
-  const char *hash;            /* the Message-ID is <HASH@ccfix.invalid> */
+  const char *id;              /* the Message-ID is <ID@ccfix.invalid> */
   uint64_t output;             /* mbox: the offset of its From line */
   const char *path;            /* else its file, relative to the DIR */
   const struct item_note *items;

@@ -211,22 +211,12 @@ measure_parts (struct run *r, size_t n, char *why, size_t why_size)
   return 0;
 }
 
-/* Slot K of the framed message (0 message, 1 contents, 2 + i item i)
-   and the count it gets.  */
-static const struct fslot *
-slot_k (const struct run *r, size_t k, const struct count **c)
-{
-  const struct frame *f = &r->f;
-  *c = k == 0 ? &r->rc.msg : k == 1 ? &r->rc.contents : &r->rc.items[k - 2];
-  return k == 0 ? &f->mslot : k == 1 ? &f->cslot : &f->items[k - 2].slot;
-}
-
 /* Write slot K's new count.  Returns -1 when out of memory.  */
 static int
 write_slot (struct run *r, size_t k)
 {
   const struct count *c;
-  const struct fslot *s = slot_k (r, k, &c);
+  const struct fslot *s = recount_slot (&r->f, &r->rc, k, &c);
   output_slot (r->out, c->value, c->width, r->style);
   enum level level = k < 2 ? (enum level) k : LEVEL_ITEM;
   return note_repair (r, level, k - 1, s, c);
@@ -239,7 +229,7 @@ copied (const struct run *r, const struct part *p)
 {
   const struct count *c;
   if (p->kind == PART_SLOT)
-    return slot_k (r, p->k, &c), !c->change;
+    return recount_slot (&r->f, &r->rc, p->k, &c), !c->change;
   return p->kind == PART_BINARY;
 }
 
@@ -317,7 +307,7 @@ write_message (struct run *r, char *why, size_t why_size)
       for (size_t k = 0; k < 2 + f->nitems; k++)
         {
           const struct count *c;
-          const struct fslot *s = slot_k (r, k, &c);
+          const struct fslot *s = recount_slot (&r->f, &r->rc, k, &c);
           if (!c->change)
             continue;
           output_copy (r->out, &r->in, copy, s->off);

@@ -116,7 +116,7 @@ put_converted (struct report *j, struct input *in,
                const struct convert_note *c)
 {
   put (j, ",\"message_id\":\"<");
-  put (j, c->hash);
+  put (j, c->id);
   put (j, "@ccfix.invalid>\"");
   if (c->path)
     {

@@ -56,6 +56,11 @@ int recount_message (const struct frame *f, struct rule rule,
 /* The same from the lengths Z the parts will have when written.  */
 int recount_sizes (const struct frame *f, const struct sizes *z,
                    struct rule rule, struct recount *rc);
+/* Slot K of the framed message F (0 message, 1 contents, 2 + i item i)
+   and, in *C, the count RC gives it.  */
+const struct fslot *recount_slot (const struct frame *f,
+                                  const struct recount *rc, size_t k,
+                                  const struct count **c);
 /* Room for F's items in RC; -1 when out of memory.  */
 int recount_reserve (const struct frame *f, struct recount *rc);
 void recount_free (struct recount *rc);

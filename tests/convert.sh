@@ -93,6 +93,23 @@ for in in "$srcdir"/tests/convert-pairs/*.in; do
   else ok; fi
 done
 
+# Files joined with copy /b leave a 0x1A between each pair: two stray
+# parts of the same bytes, which are still two messages with two
+# Message-IDs (mail software merges messages that share one).
+msg () {
+  printf 'Message:\n   78\nFrom: a\nSubject: m%s\nDate: 6/%s/98 8:39\n' "$1" "$1"
+  printf 'Contents:\n   24\nText item:\n    7\nbody %s\n' "$1"
+}
+{ msg 1; printf '\032'; msg 2; printf '\032'; msg 3; printf '\032'; } > "$tmp/copyb.txt"
+expect 0 "copy /b" "$CCFIX" --convert=mbox "$tmp/copyb.txt"
+if python3 - "$tmp/out" <<'PY'
+import mailbox, sys
+ids = [m['Message-ID'] for m in mailbox.mbox(sys.argv[1])]
+assert len(ids) == 5, ids
+assert len(set(ids)) == 5, ids
+PY
+then ok; else bad "copy /b: stray parts of the same bytes share a Message-ID"; fi
+
 # The same bytes every run, whatever the time or the process.
 "$CCFIX" --convert=mbox "$srcdir/data/binary.txt" > "$tmp/one" 2>/dev/null
 sleep 1
@@ -146,6 +163,25 @@ u = rows[3]['items'][0]
 assert hashlib.sha256(unreadable[:u['bytes']]).hexdigest() == u['sha256']
 PY
 then ok; else bad "--report rows"; fi
+
+# A conversion's row says what a repair's row says of the same message:
+# its sender and subject, and the counts the export gets wrong, with how
+# the message was framed.
+expect 0 "--report, repair" "$CCFIX" --report="$tmp/r0.jsonl" \
+  "$srcdir/data/q287056.txt"
+expect 0 "--report, convert" "$CCFIX" --convert=mbox --report="$tmp/r1.jsonl" \
+  "$srcdir/data/q287056.txt"
+if python3 - "$tmp/r0.jsonl" "$tmp/r1.jsonl" <<'PY'
+import json, sys
+repair, conv = ([json.loads(l) for l in open(f)] for f in sys.argv[1:])
+assert len(repair) == len(conv) == 5, (len(repair), len(conv))
+assert any(r['repairs'] for r in repair)
+for r, c in zip(repair, conv):
+    for k in ('message', 'offset', 'line', 'from', 'subject', 'repairs'):
+        assert r[k] == c[k], (k, r[k], c[k])
+    assert r['from'] and r['subject'], r
+PY
+then ok; else bad "--report: a conversion's rows hold what a repair's hold"; fi
 
 # Refusals.
 for o in --check --lint -i -tUTF-8; do

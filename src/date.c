@@ -158,7 +158,9 @@ date_parse (const char *p, size_t n, enum date_order order, struct cdate *d)
     return -1;
   d->offset = 0;
   d->zoned = 0;
-  return d->month >= 1 && d->month <= 12 && d->day >= 1
+  /* RFC 5322 wants a year of 1900 or later, and mail software reads an
+     earlier one wrong (a From line's "998" ends an mbox).  */
+  return d->year >= 1900 && d->month >= 1 && d->month <= 12 && d->day >= 1
          && d->day <= days_in (d->month, d->year) && d->hour <= 23
          && d->min <= 59 && d->sec <= 59 ? 0 : -1;
 }

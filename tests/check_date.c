@@ -77,11 +77,16 @@ START_TEST (rejected)
     "6/2/98 8:39 XM", "6/2/98 8:39 AM PM", "6/2/98  8:39x", "6/2 8:39",
     "6/2/998 8:39", "a/2/98 8:39", "", "6/2/98 839",
     "6/2/98\t8:39",
+    /* RFC 5322: a year is 1900 or later; Python reads 0099 as 1999, and
+       Dovecot refuses an mbox whose From line has a 3-digit year.  */
+    "6/2/0998 8:39", "12/31/1899 23:59", "1/1/0000 0:00",
   };
   for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
     ck_assert_msg (!strcmp (rfc (bad[i], ORDER_MDY, NULL), "-"), "%s",
                    bad[i]);
   ck_assert_str_eq (rfc ("31/2/99 8:00", ORDER_DMY, NULL), "-");
+  ck_assert_str_eq (rfc ("1/1/1900 0:00", ORDER_MDY, NULL),
+                    "Mon, 1 Jan 1900 00:00:00 -0000");
 }
 END_TEST
 

@@ -693,7 +693,8 @@ text_body (struct conv *v, const struct item *t, const struct text_way *w)
 }
 
 /* The name and date of a file item, "NAME DATE TIME": the date taken off
-   the right end when it parses (KB Q166610).  */
+   the right end when it parses (KB Q166610), and *DATED when it also
+   exists in the zone: what the name is must not hang on --timezone.  */
 static size_t
 file_name (struct conv *v, const struct item *t, char *buf, size_t n,
            struct cdate *d, int *dated)
@@ -705,15 +706,14 @@ file_name (struct conv *v, const struct item *t, char *buf, size_t n,
     if (buf[i - 1] == ' ' && (i == len || buf[i] != ' '))
       {
         spaces++;
-        if (spaces >= 2 && date_parse (buf + i, len - i, v->c->order, d) == 0
-            && date_place (d, v->c->zone) == 0)
+        if (spaces >= 2 && date_parse (buf + i, len - i, v->c->order, d) == 0)
           {
             size_t k = i;
             while (k > 0 && buf[k - 1] == ' ')
               k--;
             if (k > 0)
               {
-                *dated = 1;
+                *dated = date_place (d, v->c->zone) == 0;
                 return k;
               }
           }

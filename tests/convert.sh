@@ -110,6 +110,17 @@ assert len(set(ids)) == 5, ids
 PY
 then ok; else bad "copy /b: stray parts of the same bytes share a Message-ID"; fi
 
+# A file item's date in the hour the clocks skipped: no
+# modification-date, but the name is the same as without --timezone.
+{ printf 'Message:\n   78\nFrom: a\nDate: 6/2/98 8:39\nContents:\n   49\n'
+  printf 'File item: NOTE.TXT 4/5/98 2:30AM\n    3\nabc'; } > "$tmp/gap.txt"
+for zone in "" --timezone=America/New_York; do
+  # shellcheck disable=SC2086
+  expect 0 "file date in a gap $zone" "$CCFIX" --convert=mbox $zone "$tmp/gap.txt"
+  grep -q 'filename="NOTE.TXT"' "$tmp/out" && ok || bad "file date in a gap $zone: name"
+done
+grep -q 'modification-date' "$tmp/out" && bad "file date in a gap: dated" || ok
+
 # The same bytes every run, whatever the time or the process.
 "$CCFIX" --convert=mbox "$srcdir/data/binary.txt" > "$tmp/one" 2>/dev/null
 sleep 1

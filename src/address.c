@@ -306,7 +306,11 @@ addrmap_load (struct addrmap *m, const char *path, uint64_t *line,
       ++*line;
       while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
         len--;
-      if (len > 0 && addrmap_line (m, buf, buf + len, why) < 0)
+      /* A spreadsheet's "CSV UTF-8" starts with a byte order mark.  */
+      size_t bom = *line == 1 && len >= 3
+                   && memcmp (buf, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+      if (len > (ssize_t) bom
+          && addrmap_line (m, buf + bom, buf + len, why) < 0)
         {
           if (!*why)
             errno = ENOMEM;

@@ -129,6 +129,15 @@ START_TEST (address_map)
                     "Person.Other@hub.ccmail.invalid");
   addrmap_free (&m);
 
+  /* A spreadsheet's "CSV UTF-8": a byte order mark before the header.  */
+  path = write_map ("\xEF\xBB\xBFname,postoffice,address\r\n"
+                    "Jeff,Hub,jeff@example.com\r\n");
+  ck_assert_int_eq (addrmap_load (&m, path, &line, &why), 0);
+  unlink (path);
+  ck_assert_uint_eq (m.n, 1);
+  ck_assert_str_eq (conv ("Jeff at Hub", &m, name), "jeff@example.com");
+  addrmap_free (&m);
+
   static const struct
   {
     const char *text, *why;

@@ -121,14 +121,6 @@ recount_sizes (const struct frame *f, const struct sizes *z,
   return 0;
 }
 
-const struct fslot *
-recount_slot (const struct frame *f, const struct recount *rc, size_t k,
-              const struct count **c)
-{
-  *c = k == 0 ? &rc->msg : k == 1 ? &rc->contents : &rc->items[k - 2];
-  return k == 0 ? &f->mslot : k == 1 ? &f->cslot : &f->items[k - 2].slot;
-}
-
 void
 recount_free (struct recount *rc)
 {

@@ -57,10 +57,15 @@ int recount_message (const struct frame *f, struct rule rule,
 int recount_sizes (const struct frame *f, const struct sizes *z,
                    struct rule rule, struct recount *rc);
 /* Slot K of the framed message F (0 message, 1 contents, 2 + i item i)
-   and, in *C, the count RC gives it.  */
-const struct fslot *recount_slot (const struct frame *f,
-                                  const struct recount *rc, size_t k,
-                                  const struct count **c);
+   and, in *C, the count RC gives it: asked of every slot of every
+   message written.  */
+static inline const struct fslot *
+recount_slot (const struct frame *f, const struct recount *rc, size_t k,
+              const struct count **c)
+{
+  *c = k == 0 ? &rc->msg : k == 1 ? &rc->contents : &rc->items[k - 2];
+  return k == 0 ? &f->mslot : k == 1 ? &f->cslot : &f->items[k - 2].slot;
+}
 /* Room for F's items in RC; -1 when out of memory.  */
 int recount_reserve (const struct frame *f, struct recount *rc);
 void recount_free (struct recount *rc);

@@ -3,6 +3,7 @@
 #include <config.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <langinfo.h>
 #include <locale.h>
@@ -288,9 +289,26 @@ open_converters (const struct gengetopt_args_info *args, struct job *job,
   return 0;
 }
 
+/* A closed standard descriptor would go to the first file ccfix opens,
+   an output's temporary file, and findings or input would land in it: each
+   is opened on /dev/null the wrong way round, so that using it fails as
+   using a closed one would.  0 when all three are open.  */
+static int
+standard_fds_open (void)
+{
+  static const int modes[] = { O_WRONLY, O_RDONLY, O_RDONLY };
+  for (int fd = 0; fd < 3; fd++)
+    if (fcntl (fd, F_GETFD) < 0 && errno == EBADF
+        && open ("/dev/null", modes[fd]) != fd)
+      return -1;
+  return 0;
+}
+
 int
 main (int argc, char **argv)
 {
+  if (standard_fds_open () < 0)
+    return EXIT_TROUBLE;
   diag_init ();
   struct gengetopt_args_info args;
   if (parse (argc, argv, &args) != 0)

@@ -206,4 +206,20 @@ exec 4>&-
   || bad "SIGINT lost the findings: $(cat "$tmp/err")"
 no_temp . "SIGINT with findings"
 
+# A closed standard descriptor: the first file ccfix opens, an output's
+# temporary file, must not become it, or findings (stderr), the repaired
+# stream (stdout) or an empty input (stdin) would land in the output.
+i=0; while [ $i -lt 2000 ]; do cat "$tmp/broken"; i=$((i + 1)); done > closed.txt
+i=0; while [ $i -lt 2000 ]; do cat "$tmp/good"; i=$((i + 1)); done > "$tmp/goods"
+expect 0 "-i, stderr closed" sh -c '"$1" -i closed.txt 2>&-' sh "$CCFIX"
+same closed.txt "$tmp/goods" "-i, stderr closed"
+fresh closed.txt; cp "$tmp/good" closed.out
+expect 2 "-o, stdin closed" sh -c '"$1" -q -o closed.out <&-' sh "$CCFIX"
+same closed.out "$tmp/good" "-o, stdin closed"
+expect 2 "stdout closed" sh -c '"$1" -q --report=closed.jsonl closed.txt >&-' \
+  sh "$CCFIX"
+[ -e closed.jsonl ] && bad "stdout closed: the report was written" || ok
+same closed.txt "$tmp/broken" "stdout closed"
+no_temp . "closed descriptors"
+
 summary targets

@@ -50,6 +50,16 @@ stream_end (struct input *in)
   return size > 0 && is_final_mark (in, size - 1) ? size - 1 : size;
 }
 
+/* KIND, of the line read at OFF, less an item line where no physical line
+   starts and the word is not a glued item line's: data of known length
+   ending in "...F" does not land on "ile item:".  */
+static enum line_kind
+kind_at (struct input *in, uint64_t off, enum line_kind kind)
+{
+  return kind == LINE_ITEM && off > 0 && input_byte (in, off - 1) != '\n'
+         && !glued_item_word (in, off) ? LINE_OTHER : kind;
+}
+
 /* Past the blank lines from OFF: where they stop.  *ENDS: a message
    ends there (the end, a final 0x1A or a Message: line); if not, LN and
    KIND are the line there.  */
@@ -57,9 +67,12 @@ static uint64_t
 past_blanks (struct input *in, uint64_t off, struct line *ln,
              enum line_kind *kind, int *ends)
 {
+  uint64_t first = off;
   int got;
   while ((got = line_read (in, off, ln, kind)) && *kind == LINE_BLANK)
     off = ln->next;
+  if (got && off == first)
+    *kind = kind_at (in, off, *kind);
   *ends = !got || starts_message (*kind) || is_final_mark (in, off);
   return off;
 }
@@ -257,24 +270,52 @@ message_from (const struct frame *f, struct rule rule)
   return rule.from == FROM_SLOT ? f->mslot.next : f->off;
 }
 
-/* Whether the contents of F ending at END agree with its valid contents
-   and message counts, at least one of which is valid (FORMAT.md, "Stray
-   bytes"): then the message ends there, or after the blank lines that
-   follow under count-to next, whatever comes after it.  */
+/* Whether F's valid contents count says its contents end at END.  */
 static int
-counts_agree (struct input *in, const struct frame *f, struct rule rule,
+contents_says (const struct frame *f, struct rule rule, uint64_t end)
+{
+  return f->cslot.info.cls == SLOT_VALID
+         && count_end (&f->cslot, contents_from (f, rule)) == end;
+}
+
+/* Whether F's valid message count says its contents end at END: there,
+   or after the blank lines that follow under count-to next.  */
+static int
+message_says (struct input *in, const struct frame *f, struct rule rule,
               uint64_t end)
 {
-  const struct fslot *m = &f->mslot, *c = &f->cslot;
-  if (c->info.cls != SLOT_VALID && m->info.cls != SLOT_VALID)
+  return f->mslot.info.cls == SLOT_VALID
+         && count_end (&f->mslot, message_from (f, rule))
+            == (rule.to == TO_DATA ? end : skip_blank_lines (in, end));
+}
+
+/* Whether F's contents end at END, where no Message: line follows, by the
+   word of its item counts, chained there, and of its valid contents or
+   message count (FORMAT.md, "Stray bytes"): two witnesses, so one valid
+   count that disagrees is the wrong one, unless it lands where it says
+   the contents end.  Then the message ends there (or after the blank
+   lines that follow, under count-to next), whatever comes after it.  */
+static int
+counts_agree (struct input *in, struct frame *f, struct rule rule,
+              uint64_t end)
+{
+  int c = contents_says (f, rule, end), m = message_says (in, f, rule, end);
+  if (!c && !m)
     return 0;
-  if (c->info.cls == SLOT_VALID
-      && count_end (c, contents_from (f, rule)) != end)
-    return 0;
-  if (m->info.cls == SLOT_VALID)
+  if (!c && f->cslot.info.cls == SLOT_VALID)
     {
-      uint64_t m_end = rule.to == TO_DATA ? end : skip_blank_lines (in, end);
-      if (count_end (m, message_from (f, rule)) != m_end)
+      uint64_t from = contents_from (f, rule);
+      uint64_t e = count_end (&f->cslot, from);
+      if (e >= f->cslot.next && !past_end (in, from, f->cslot.info.value)
+          && lands_seen (in, f, e, 0))
+        return 0;
+    }
+  if (!m && f->mslot.info.cls == SLOT_VALID && rule.to == TO_DATA)
+    {
+      uint64_t from = message_from (f, rule);
+      uint64_t e = count_end (&f->mslot, from);
+      if (e >= f->cslot.next && !past_end (in, from, f->mslot.info.value)
+          && lands_seen (in, f, e, 0))
         return 0;
     }
   return 1;
@@ -391,7 +432,7 @@ add_candidate (struct input *in, struct cands *cs, struct heap *h,
   enum line_kind kind;
   if (cs->n && cs->c[cs->n - 1].off >= off)
     return 0;
-  if (!line_read (in, off, &ln, &kind) || kind != LINE_ITEM)
+  if (!line_read (in, off, &ln, &kind) || kind_at (in, off, kind) != LINE_ITEM)
     return 0;
   struct fslot slot;
   enum frame_reason why;
@@ -709,10 +750,13 @@ frame_contents (struct input *in, struct rule rule, struct frame *f)
   if (c->info.cls == SLOT_VALID)
     {
       uint64_t from = contents_from (f, rule);
+      /* Where no Message: line follows, the message count is the second
+         witness the contents count needs (FORMAT.md, "Stray bytes").  */
       if (past_end (in, from, c->info.value))
         note_past (&past, LEVEL_CONTENTS, 0);
       else if (from + c->info.value >= c->next
-               && lands_seen (in, f, from + c->info.value, 0))
+               && (lands_seen (in, f, from + c->info.value, 0)
+                   || message_says (in, f, rule, from + c->info.value)))
         {
           r = by_cut (in, f, from + c->info.value, EV_CONTENTS);
           if (r != 0 || f->status != FRAMED)
@@ -1019,9 +1063,10 @@ frame_quick (struct input *in, uint64_t off, struct rule rule,
       if (off + item_at > f->looked)
         f->looked = off + item_at;
       /* As lands (): not on the LF of a CRLF, then blank lines and an
-         item line (the loop goes on) or a Message: line (it ends).  */
-      if (item_at > 0 && item_at < n && b[item_at] == '\n'
-          && b[item_at - 1] == '\r')
+         item line (the loop goes on) or a Message: line (it ends).  Data
+         that ends inside a line, where a glued item line's word must be
+         checked, is left to frame_message.  */
+      if (item_at > 0 && item_at < n && b[item_at - 1] != '\n')
         return 0;
       uint64_t line_off = off + item.at;
       if (!quick_blanks (b, n, item_at, &item)

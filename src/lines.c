@@ -304,6 +304,17 @@ bytes_at (struct input *in, uint64_t off, const char *s, size_t n)
 }
 
 /* The keyword glued into LN whose colon is at COLON, or UINT64_MAX.  */
+int
+glued_item_word (struct input *in, uint64_t off)
+{
+  int c = input_byte (in, off);
+  if (c < 'A' || c > 'Z')
+    return 0;
+  while (is_small (c = input_byte (in, ++off)))
+    ;
+  return c == ' ';
+}
+
 static uint64_t
 glued_at_colon (struct input *in, const struct line *ln, uint64_t from,
                 uint64_t colon, unsigned want, enum line_kind *kind)

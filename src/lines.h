@@ -96,6 +96,11 @@ int line_has_prefix (struct input *in, const struct line *ln, const char *s,
 uint64_t glued_keyword (struct input *in, const struct line *ln,
                         uint64_t from, unsigned want, enum line_kind *kind);
 
+/* Whether the item line at OFF, where no physical line starts, has the
+   word a glued item line has: a capital and small letters ("File",
+   never "ile" or "FILE"; FORMAT.md).  */
+int glued_item_word (struct input *in, uint64_t off);
+
 /* Whether a Message: line can be glued into LN: it ends with one.  A
    quick test before glued_keyword, for a caller that wants no other.  */
 int may_glue_message (struct input *in, const struct line *ln);

@@ -57,15 +57,26 @@ line_at (struct run *r, uint64_t off)
     }
 }
 
-/* Read ahead, framing messages with the rule as far as it is forced, until
-   the end or the look-ahead bound; nothing is released meanwhile, so the
-   repair starts again from FIRST.  */
-int
-learn_stream (struct input *in, uint64_t first, const struct settings *s,
-              struct frame *f, struct stats *st)
+/* Whether RULE agrees with the parts of S's rule that are forced.  */
+static int
+allowed (const struct settings *s, struct rule rule)
 {
-  struct learner l = { 0 };
-  struct rule provisional = learned_rule (&l, s->from, s->to);
+  return (s->from == RULE_AUTO || (int) rule.from == s->from)
+         && (s->to == RULE_AUTO || (int) rule.to == s->to);
+}
+
+/* One walk of the look-ahead from FIRST, framing each message with RULE
+   (F is scratch) and taking its slots as STYLE votes.  With VOTES, its
+   counts vote for the rules too; a message that does not vote as RULE
+   frames it is framed again under the other rules that S allows, G being
+   scratch: followed by stray bytes, a message is framed by its counts
+   only under the rule its counts were written in.  Returns -1 when out
+   of memory.  */
+static int
+learn_walk (struct input *in, uint64_t first, const struct settings *s,
+            struct rule rule, struct frame *f, struct frame *g,
+            struct learner *votes, struct learner *style, struct stats *st)
+{
   uint64_t off = first;
   for (enum starts p; (p = what_starts (in, off, f)) != STARTS_END;)
     {
@@ -79,18 +90,53 @@ learn_stream (struct input *in, uint64_t first, const struct settings *s,
           st->bounded = 1;
           break;
         }
-      if (frame_message (in, off, provisional, f) < 0
-          || learn_message (&l, f) < 0)
+      if (frame_message (in, off, rule, f) < 0)
         return -1;
-      st->held++;
+      learn_style (style, f);
+      int voted = votes ? learn_message (votes, f) : 1;
+      for (unsigned i = 0; voted == 0 && i < 4; i++)
+        {
+          struct rule other = rule_from_index (i);
+          if (rule_index (other) != rule_index (rule) && allowed (s, other))
+            voted = frame_message (in, off, other, g) < 0 ? -1
+                    : learn_message (votes, g);
+        }
+      if (voted < 0)
+        return -1;
+      st->held += votes != NULL;
       off = f->end;
     }
+  return 0;
+}
+
+/* Read ahead, framing messages with the rule as far as it is forced, until
+   the end or the look-ahead bound; nothing is released meanwhile, so the
+   repair starts again from FIRST.  */
+int
+learn_stream (struct input *in, uint64_t first, const struct settings *s,
+              struct frame *f, struct stats *st)
+{
+  struct learner l = { 0 }, style = { 0 };
+  struct frame g = { .thorough = f->thorough };
+  struct rule provisional = learned_rule (&l, s->from, s->to);
+  int r = learn_walk (in, first, s, provisional, f, &g, &l, &style, st);
   st->rule = learned_rule (&l, s->from, s->to);
-  st->evidence = l.evidence;
+  /* The slots that vote for the style are those of the messages as the
+     rule learned frames them.  */
+  if (r == 0 && s->pad == RULE_AUTO
+      && rule_index (st->rule) != rule_index (provisional))
+    {
+      memset (&style, 0, sizeof style);
+      r = learn_walk (in, first, s, st->rule, f, &g, NULL, &style, st);
+    }
+  frame_free (&g);
+  if (r < 0)
+    return -1;
+  st->evidence = l.evidence + l.partial_evidence;
   st->rule_source = s->from != RULE_AUTO && s->to != RULE_AUTO
-                    ? "forced" : l.evidence ? "learned" : "default";
+                    ? "forced" : st->evidence ? "learned" : "default";
   st->style = (int) (s->pad != RULE_AUTO ? (enum slot_style) s->pad
-                     : learned_style (&l));
+                     : learned_style (&style));
   return 0;
 }
 

@@ -157,8 +157,22 @@ learn_slot (struct learner *l, const struct fslot *s)
     l->style[s->info.style]++;
 }
 
+void
+learn_style (struct learner *l, const struct frame *f)
+{
+  if (f->status != FRAMED)
+    return;
+  learn_slot (l, &f->mslot);
+  learn_slot (l, &f->cslot);
+  for (size_t i = 0; i < f->nitems; i++)
+    learn_slot (l, &f->items[i].slot);
+}
+
 /* The rules (as a bit set by rule_index) under which the valid contents
-   count (CONTENTS) or message count (MESSAGE) of F is right.  */
+   count (CONTENTS) or message count (MESSAGE) of F is right.  A message
+   count is judged on the bytes as they stand: where the contents count
+   is not valid and its repair would change its slot's width, the message
+   count measured another layout, and tells nothing.  */
 static int
 explaining (const struct frame *f, struct recount *rc, int *contents,
             int *message)
@@ -170,7 +184,8 @@ explaining (const struct frame *f, struct recount *rc, int *contents,
         return -1;
       if (f->cslot.info.cls == SLOT_VALID && !rc->contents.change)
         *contents |= 1 << i;
-      if (f->mslot.info.cls == SLOT_VALID && !rc->msg.change)
+      if (f->mslot.info.cls == SLOT_VALID && !rc->msg.change
+          && rc->contents.width == f->cslot.info.width)
         *message |= 1 << i;
     }
   return 0;
@@ -179,17 +194,10 @@ explaining (const struct frame *f, struct recount *rc, int *contents,
 int
 learn_message (struct learner *l, const struct frame *f)
 {
-  if (f->status != FRAMED)
+  /* Only item counts that frame the message make the counts that enclose
+     them evidence: any other framing could have been bent to fit them.  */
+  if (f->status != FRAMED || f->evidence != EV_COUNTS)
     return 0;
-  learn_slot (l, &f->mslot);
-  learn_slot (l, &f->cslot);
-  for (size_t i = 0; i < f->nitems; i++)
-    learn_slot (l, &f->items[i].slot);
-  /* Only item counts that land make the counts that enclose them
-     evidence: any other framing could have been bent to fit them.  */
-  if (f->evidence != EV_COUNTS)
-    return 0;
-
   struct recount rc = { 0 };
   int contents, message;
   int r = explaining (f, &rc, &contents, &message);
@@ -199,16 +207,21 @@ learn_message (struct learner *l, const struct frame *f)
   /* A clean message votes for the rules that explain all its counts; one
      whose message count is damaged still tells count-from by its contents
      count, and one whose contents count is damaged votes by its message
-     count alone (QUIRKS: partial evidence).  */
-  int set = contents && message ? contents & message
-            : contents ? contents : message;
+     count alone: partial votes, heard only where the clean ones leave a
+     tie (QUIRKS).  */
+  int clean = contents && message;
+  int set = clean ? contents & message : contents | message;
   if (!set)
     return 0;
-  l->evidence++;
+  uint64_t *votes = clean ? l->votes : l->partial;
+  if (clean)
+    l->evidence++;
+  else
+    l->partial_evidence++;
   for (unsigned i = 0; i < 4; i++)
     if (set & (1 << i))
-      l->votes[i]++;
-  return 0;
+      votes[i]++;
+  return 1;
 }
 
 struct rule
@@ -221,7 +234,9 @@ learned_rule (const struct learner *l, int from, int to)
       if ((from != RULE_AUTO && (int) r.from != from)
           || (to != RULE_AUTO && (int) r.to != to))
         continue;
-      if (best == 4 || l->votes[i] > l->votes[best])
+      if (best == 4 || l->votes[i] > l->votes[best]
+          || (l->votes[i] == l->votes[best]
+              && l->partial[i] > l->partial[best]))
         best = i;
     }
   return rule_from_index (best);

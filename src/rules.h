@@ -76,22 +76,27 @@ const char *count_class_name (const struct fslot *s);
 
 struct learner
 {
-  uint64_t votes[4];           /* per rule, in rule_index order */
-  uint64_t evidence;           /* messages that voted */
+  uint64_t votes[4];           /* per rule, in rule_index order: clean
+                                  messages */
+  uint64_t partial[4];         /* messages with one of the two damaged */
+  uint64_t evidence;           /* clean messages that voted */
+  uint64_t partial_evidence;   /* and the others */
   uint64_t style[STYLE_COUNT];
 };
 
 unsigned rule_index (struct rule r);
 struct rule rule_from_index (unsigned i);
 
-/* Take a framed message's valid padded slots as votes for the style, and,
-   when its item counts framed it, its valid message and contents counts as
-   votes for the rules that explain them.  -1 when out of memory.  */
+/* Take a framed message's valid padded slots as votes for the style.  */
+void learn_style (struct learner *l, const struct frame *f);
+/* When its item counts framed it, take a message's valid message and
+   contents counts as votes for the rules that explain them.  Returns 1
+   when it voted, 0 when not, -1 when out of memory.  */
 int learn_message (struct learner *l, const struct frame *f);
 
-/* The rule with the most votes among those that agree with the forced
-   parts (FROM and TO are RULE_AUTO or a value); ties go to slot before
-   keyword, data before next.  */
+/* The rule with the most votes of clean messages among those that agree
+   with the forced parts (FROM and TO are RULE_AUTO or a value); ties go to
+   the most partial votes, then slot before keyword, data before next.  */
 struct rule learned_rule (const struct learner *l, int from, int to);
 enum slot_style learned_style (const struct learner *l);
 

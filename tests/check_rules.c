@@ -136,7 +136,7 @@ START_TEST (learn_each_rule)
     {
       struct learner l = { 0 };
       build (3, valid (message[k]), valid (contents[k]), valid (7));
-      ck_assert_int_eq (learn_message (&l, &fr), 0);
+      ck_assert_int_eq (learn_message (&l, &fr), 1);
       struct rule got = learned_rule (&l, RULE_AUTO, RULE_AUTO);
       ck_assert_str_eq (rule_name (got), rule_name (r[k]));
       ck_assert_uint_eq (l.evidence, 1);
@@ -176,9 +176,52 @@ START_TEST (learn_from_contents_alone)
      is evidence for count-from keyword.  */
   struct learner l = { 0 };
   build (3, blank (), valid (37), valid (7));
-  ck_assert_int_eq (learn_message (&l, &fr), 0);
+  ck_assert_int_eq (learn_message (&l, &fr), 1);
   ck_assert_int_eq (learned_rule (&l, RULE_AUTO, RULE_AUTO).from,
                     FROM_KEYWORD);
+  ck_assert_uint_eq (l.evidence, 0);
+  ck_assert_uint_eq (l.partial_evidence, 1);
+}
+END_TEST
+
+START_TEST (clean_messages_outvote_partial_ones)
+{
+  /* One clean slot/next message against two whose message count alone
+     speaks for slot/data: FORMAT.md counts the clean ones; partial votes
+     only break a tie among them.  */
+  struct learner l = { 0 };
+  build (3, valid (47), valid (23), valid (7));
+  ck_assert_int_eq (learn_message (&l, &fr), 1);
+  for (int k = 0; k < 2; k++)
+    {
+      build (3, valid (45), blank (), valid (7));
+      ck_assert_int_eq (learn_message (&l, &fr), 1);
+    }
+  ck_assert_str_eq (rule_name (learned_rule (&l, RULE_AUTO, RULE_AUTO)),
+                    "slot/next");
+  memset (&l.votes, 0, sizeof l.votes);
+  ck_assert_str_eq (rule_name (learned_rule (&l, RULE_AUTO, RULE_AUTO)),
+                    "slot/data");
+}
+END_TEST
+
+START_TEST (no_vote_over_a_slot_that_widens)
+{
+  /* A one-byte blank contents slot becomes "23" when repaired: the
+     message count measured the narrow one, so whatever rule a recount
+     with the wider slot finds it right under, it tells nothing.  */
+  struct learner l = { 0 };
+  struct slot_info narrow = blank ();
+  narrow.width = 1;
+  build (3, valid (45), narrow, valid (7));
+  struct recount rc = { 0 };
+  ck_assert_int_eq (recount_message (&fr, (struct rule) { FROM_SLOT,
+                                                          TO_DATA }, &rc), 0);
+  ck_assert_uint_eq (rc.contents.width, 2);
+  recount_free (&rc);
+  fr.mslot.info.value = 46;     /* right for the widened slot */
+  ck_assert_int_eq (learn_message (&l, &fr), 0);
+  ck_assert_uint_eq (l.partial_evidence, 0);
 }
 END_TEST
 
@@ -201,7 +244,7 @@ START_TEST (style_majority)
   struct slot_info t = valid (23);
   t.style = STYLE_TRAIL_SPACES;
   build (3, z, t, z);
-  ck_assert_int_eq (learn_message (&l, &fr), 0);
+  learn_style (&l, &fr);
   ck_assert_int_eq (learned_style (&l), STYLE_ZEROS);
   l.style[STYLE_TRAIL_SPACES] = l.style[STYLE_ZEROS];
   ck_assert_int_eq (learned_style (&l), STYLE_TRAIL_SPACES);
@@ -223,6 +266,8 @@ rules_suite (void)
   tcase_add_test (learn, learn_each_rule);
   tcase_add_test (learn, learn_majority_and_ties);
   tcase_add_test (learn, learn_from_contents_alone);
+  tcase_add_test (learn, clean_messages_outvote_partial_ones);
+  tcase_add_test (learn, no_vote_over_a_slot_that_widens);
   tcase_add_test (learn, unlanded_items_are_no_evidence);
   tcase_add_test (learn, style_majority);
   suite_add_tcase (s, learn);

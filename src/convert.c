@@ -1468,17 +1468,6 @@ report_message (struct conv *v, uint64_t off, uint64_t end,
   return 0;
 }
 
-/* OFF, or short of a final 0x1A end mark when OFF is the end of the
-   stream: asking for the stream's end elsewhere would read it all.  */
-static uint64_t
-clip_end (struct input *in, uint64_t off)
-{
-  if (!input_at_end (in, off))
-    return off;
-  uint64_t end = stream_end (in);
-  return off < end ? off : end;
-}
-
 /* Frame and write the message at OFF.  Returns 1 when it could not be framed, -1 when out of memory.  */
 static int
 convert_message (struct conv *v, uint64_t off)
@@ -1540,7 +1529,7 @@ convert_preamble (struct conv *v, uint64_t first)
                 "an unreadable part", v->st->preamble_lines,
                 messages ? "before the first Message: line"
                          : "and no Message: line");
-  convert_unreadable (v, 0, clip_end (&v->in, first), why, 0);
+  convert_unreadable (v, 0, first, why, 0);
 }
 
 /* Every message from OFF on, and the stray bytes between them; the exit
@@ -1638,7 +1627,7 @@ convert_stream (int fd, const char *name, const char *account,
                                       : file_write, &v };
   v.f.thorough = c->s->thorough;
   v.f.headers = c->s->on_message != NULL;
-  uint64_t first = next_message_line (&v.in, 0);
+  uint64_t first = first_message (&v.in);
   int status = learn_stream (&v.in, first, c->s, &v.f, st);
   v.line = 1 + count_lf (&v.in, 0, first);
   if (status == 0 && first > 0)

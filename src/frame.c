@@ -692,6 +692,16 @@ more_messages (struct input *in, uint64_t off)
   return input_byte (in, off) >= 0 && !is_final_mark (in, off);
 }
 
+uint64_t
+first_message (struct input *in)
+{
+  uint64_t first = next_message_line (in, 0);
+  if (!input_at_end (in, first))
+    return first;
+  uint64_t end = stream_end (in);
+  return first < end ? first : end;
+}
+
 enum starts
 what_starts (struct input *in, uint64_t off, const struct frame *last)
 {

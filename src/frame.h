@@ -112,6 +112,11 @@ uint64_t stray_end (struct input *in, uint64_t off);
    final 0x1A.  */
 int more_messages (struct input *in, uint64_t off);
 
+/* Where the messages start: the first Message: line, else the end of the
+   stream, before a final 0x1A (which alone is an empty mailbox, not a
+   preamble).  */
+uint64_t first_message (struct input *in);
+
 /* What a walk over the stream meets at OFF: the end of its messages, a
    Message: line, or stray bytes (up to stray_end).  LAST, when not NULL,
    is the frame of a message of IN: when it ended at OFF, its framing may

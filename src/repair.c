@@ -555,7 +555,7 @@ repair_stream (int fd, const char *name, struct output *out,
       r.in.on_read = progress_bytes;
       r.in.on_read_ctx = &progress;
     }
-  uint64_t first = next_message_line (&r.in, 0);
+  uint64_t first = first_message (&r.in);
   int status = learn_stream (&r.in, first, s, &r.f, st);
   r.style = (enum slot_style) st->style;
   r.t.line = 1 + count_lf (&r.in, 0, first);

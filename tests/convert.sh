@@ -121,6 +121,11 @@ for zone in "" --timezone=America/New_York; do
 done
 grep -q 'modification-date' "$tmp/out" && bad "file date in a gap: dated" || ok
 
+# An empty mailbox (a final 0x1A alone) is no unreadable part: no mail.
+printf '\032' > "$tmp/empty.txt"
+expect 0 "empty mailbox" "$CCFIX" --convert=mbox "$tmp/empty.txt"
+[ -s "$tmp/out" ] || [ -s "$tmp/err" ] && bad "empty mailbox: $(cat "$tmp/err")" || ok
+
 # The same bytes every run, whatever the time or the process.
 "$CCFIX" --convert=mbox "$srcdir/data/binary.txt" > "$tmp/one" 2>/dev/null
 sleep 1

@@ -531,6 +531,81 @@ check_backups (const struct seen *seen, size_t k, const struct file_use *uses,
   return 0;
 }
 
+/* Where NAME, which does not exist yet, would be made: its links
+   followed and its directory's real path.  Malloc'd; NULL when that
+   cannot be told (the run's own open then says why).  */
+static char *
+future_path (const char *name)
+{
+  char *path = resolve_links (name);
+  if (!path)
+    return NULL;
+  char *slash = strrchr (path, '/');
+  const char *base = slash ? slash + 1 : path;
+  if (slash)
+    *slash = 0;
+  char *dir = realpath (slash ? (*path ? path : "/") : ".", NULL);
+  char *full = dir ? malloc (strlen (dir) + strlen (base) + 2) : NULL;
+  if (full)
+    sprintf (full, "%s/%s", dir, base);
+  free (dir);
+  free (path);
+  return full;
+}
+
+/* A file that does not exist yet, to be made by USE (its backup when
+   BACKUP): two of them at one path are one file.  */
+struct future
+{
+  char *path;
+  const struct file_use *use;
+  const char *backup;
+};
+
+/* Refuse two files to be made at one path: -o and --report both new, or
+   the report where -i is about to make a backup.  */
+static int
+check_futures (const struct file_use *uses, size_t n, const char *suffix)
+{
+  struct future *f = calloc (2 * n + 1, sizeof *f);
+  char (*backups)[PATH_MAX + 64] = malloc ((n + 1) * sizeof *backups);
+  size_t k = 0;
+  int r = 0;
+  if (!f || !backups)
+    {
+      diag_error ("cannot check the file names", ENOMEM);
+      r = -1;
+    }
+  for (size_t i = 0; i < n && !r; i++)
+    {
+      struct stat st;
+      char *path;
+      if (uses[i].kind == USE_INPUT || !uses[i].name)
+        continue;
+      if (stat (uses[i].name, &st) < 0 && errno == ENOENT
+          && (path = future_path (uses[i].name)))
+        f[k++] = (struct future) { path, &uses[i], NULL };
+      if (uses[i].kind != USE_IN_PLACE || !suffix || !*suffix
+          || !(path = resolve_links (uses[i].name)))
+        continue;
+      snprintf (backups[i], sizeof backups[i], "%s%s", path, suffix);
+      free (path);
+      if (stat (backups[i], &st) < 0 && errno == ENOENT
+          && (path = future_path (backups[i])))
+        f[k++] = (struct future) { path, &uses[i], backups[i] };
+    }
+  for (size_t i = 0; i < k && !r; i++)
+    for (size_t j = i + 1; j < k && !r; j++)
+      if (!strcmp (f[i].path, f[j].path))
+        r = f[j].backup ? same_file (f[j].use, f[j].backup, f[i].use)
+            : same_file (f[i].use, f[i].backup, f[j].use);
+  for (size_t i = 0; i < k; i++)
+    free (f[i].path);
+  free (f);
+  free (backups);
+  return r;
+}
+
 int
 target_check_distinct (const struct file_use *uses, size_t n,
                        const char *suffix)
@@ -560,5 +635,5 @@ target_check_distinct (const struct file_use *uses, size_t n,
   if (!r && suffix && *suffix)
     r = check_backups (seen, k, uses, n, suffix);
   free (seen);
-  return r;
+  return r ? r : check_futures (uses, n, suffix);
 }

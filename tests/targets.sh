@@ -206,6 +206,31 @@ exec 4>&-
   || bad "SIGINT lost the findings: $(cat "$tmp/err")"
 no_temp . "SIGINT with findings"
 
+# Two outputs to be made at one name that does not exist yet: refused
+# before either is written, by any spelling of the name.
+fresh new.txt
+for spelling in new.out ./new.out; do
+  expect 2 "-o and --report both new ($spelling)" "$CCFIX" -q -o new.out \
+    --report="$spelling" new.txt
+  says "-o and --report both new" \
+    "ccfix: --output 'new.out' and --report '$spelling' are the same file"
+  [ -e new.out ] && bad "-o and --report both new: something was written" || ok
+done
+ln -s new.out to-new.out
+expect 2 "-o through a dangling link, --report new" "$CCFIX" -q -o to-new.out \
+  --report=new.out new.txt
+[ -e new.out ] && bad "-o through a dangling link: something was written" || ok
+rm to-new.out
+# The report where -i is about to make the backup (the input starting
+# with "{", so that it would pass for an earlier report).
+printf '{' > brace.txt; cat "$tmp/broken" >> brace.txt; cp brace.txt "$tmp/brace"
+expect 2 "--report onto the backup to be" "$CCFIX" -q -i.orig \
+  --report=brace.txt.orig brace.txt
+says "--report onto the backup to be" "ccfix: the backup 'brace.txt.orig' of --in-place 'brace.txt' and --report 'brace.txt.orig' are the same file"
+same brace.txt "$tmp/brace" "--report onto the backup to be"
+[ -e brace.txt.orig ] && bad "--report onto the backup to be: backup made" || ok
+no_temp . "outputs to be made"
+
 # A closed standard descriptor: the first file ccfix opens, an output's
 # temporary file, must not become it, or findings (stderr), the repaired
 # stream (stdout) or an empty input (stdin) would land in the output.

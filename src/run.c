@@ -5,10 +5,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "diag.h"
@@ -60,12 +62,50 @@ open_input (const char *name)
   return fd;
 }
 
-/* Whether the input just repaired came out different: only a repair or
-   -t changes a byte.  */
+/* Whether the N bytes of the files A and B are the same.  */
 static int
-changed (const struct job *job)
+same_bytes (int a, int b, uint64_t n)
 {
-  return job->rows[job->nrows - 1].st.repaired || job->s.transcode;
+  static char x[65536], y[65536];
+  for (uint64_t off = 0; off < n;)
+    {
+      size_t k = n - off < sizeof x ? (size_t) (n - off) : sizeof x;
+      if (pread (a, x, k, (off_t) off) != (ssize_t) k
+          || pread (b, y, k, (off_t) off) != (ssize_t) k
+          || memcmp (x, y, k) != 0)
+        return 0;
+      off += k;
+    }
+  return 1;
+}
+
+/* Whether the input FD just repaired onto T came out different: only a
+   repair or -t changes a byte, and -t may change none (ASCII text).  */
+static int
+changed (const struct job *job, int fd, struct target *t)
+{
+  const struct stats *st = &job->rows[job->nrows - 1].st;
+  if (st->repaired || !job->s.transcode)
+    return st->repaired != 0;
+  return output_flush (&t->out) < 0 || st->bytes_out != st->bytes_in
+         || !same_bytes (fd, t->fd, st->bytes_in);
+}
+
+/* Whether the file FD, whose status was BEFORE, is still as it was: -i
+   replaces it, so bytes written to it meanwhile would be lost.  */
+static int
+unchanged (const char *name, int fd, const struct stat *before)
+{
+  struct stat now;
+  if (fstat (fd, &now) == 0 && now.st_size == before->st_size
+      && now.st_mtim.tv_sec == before->st_mtim.tv_sec
+      && now.st_mtim.tv_nsec == before->st_mtim.tv_nsec)
+    return 1;
+  char what[PATH_MAX + 64];
+  snprintf (what, sizeof what, "%s: changed while it was repaired; left "
+            "as it is", name);
+  diag_error (what, 0);
+  return 0;
 }
 
 /* Repair NAME onto itself; a file that needs no change is left alone
@@ -78,13 +118,18 @@ repair_in_place (struct job *job, const char *name)
   if (target_open (&t, name, TARGET_IN_PLACE) < 0)
     return EXIT_TROUBLE;
   int fd = open_input (name);
-  if (fd < 0)
+  struct stat before;
+  if (fd < 0 || fstat (fd, &before) < 0)
     {
+      if (fd >= 0)
+        diag_error (name, errno);
       target_abort (&t);
       return EXIT_TROUBLE;
     }
   int status = repair_file (job, name, fd, &t.out);
-  if (status == EXIT_TROUBLE || (!t.out.err && !changed (job)))
+  if (status != EXIT_TROUBLE && !unchanged (name, fd, &before))
+    status = EXIT_TROUBLE;
+  if (status == EXIT_TROUBLE || (!t.out.err && !changed (job, fd, &t)))
     target_abort (&t);
   else if (target_commit (&t, job->suffix) < 0)
     status = EXIT_TROUBLE;

@@ -231,6 +231,44 @@ same brace.txt "$tmp/brace" "--report onto the backup to be"
 [ -e brace.txt.orig ] && bad "--report onto the backup to be: backup made" || ok
 no_temp . "outputs to be made"
 
+# -i with -t on text that converts to the same bytes (ASCII): no change,
+# so no new inode and no backup, and the same command runs again.
+printf 'Message:\n   44\nFrom: A\nContents:\n   20\nText item: \n    2\nx\n' > ascii.txt
+stamp_ascii=$(stamp ascii.txt)
+for run in 1 2; do
+  expect 0 "-i -t, ASCII (run $run)" "$CCFIX" -q -f CP850 -t UTF-8 -i.orig ascii.txt
+done
+kept ascii.txt "$stamp_ascii" "-i -t, ASCII"
+[ -e ascii.txt.orig ] && bad "-i -t, ASCII: a backup was made" || ok
+
+# The input grows while -i repairs it: what was added would be lost with
+# the original, so the file is left as it is.  strace holds the first
+# read of the file for two seconds, and the test appends meanwhile.
+if command -v strace > /dev/null 2>&1; then
+  i=0; while [ $i -lt 3000 ]; do cat "$tmp/broken"; i=$((i + 1)); done > grows.txt
+  "$CCFIX" -q < grows.txt > /dev/null 2>&1    # warm the cache
+  strace -f -qq -o /dev/null -P grows.txt -e trace=pread64 \
+    -e inject=pread64:delay_enter=2000000:when=1 \
+    "$CCFIX" -q -i.orig grows.txt 2> "$tmp/err" &
+  pid=$!
+  # Its temporary file is made just before the input is opened.
+  i=0
+  while ! ls grows.txt.ccfix-* > /dev/null 2>&1 && [ $i -lt 300 ]; do
+    sleep 0.1; i=$((i + 1))
+  done
+  sleep 0.5
+  printf 'Message:\n' >> grows.txt
+  wait $pid; st=$?
+  [ $st -eq 2 ] && ok || bad "input grown during -i: status $st"
+  grep -q "^ccfix: grows.txt: changed while it was repaired; left as it is$" \
+    "$tmp/err" && ok || bad "input grown during -i: message: $(cat "$tmp/err")"
+  [ "$(tail -c 9 grows.txt)" = "Message:" ] && ok || bad "input grown during -i: replaced"
+  [ -e grows.txt.orig ] && bad "input grown during -i: a backup was made" || ok
+  no_temp . "input grown during -i"
+else
+  bad "strace is not installed (a test dependency: see README)"
+fi
+
 # A closed standard descriptor: the first file ccfix opens, an output's
 # temporary file, must not become it, or findings (stderr), the repaired
 # stream (stdout) or an empty input (stdin) would land in the output.

@@ -9,6 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#if HAVE_SYS_XATTR_H
+# include <sys/xattr.h>
+#endif
 
 #include "diag.h"
 
@@ -161,6 +164,62 @@ open_output (struct target *t)
   return 0;
 }
 
+#if HAVE_SYS_XATTR_H && HAVE_FLISTXATTR
+/* Give the temporary file the extended attributes of the file at t->path,
+   which it will replace: an access control list among them, whose loss
+   would open the file to others (the mode's group bits are only its
+   mask).  One that cannot be kept stops the replacement.  */
+static int
+keep_xattrs (struct target *t)
+{
+  int fd = open (t->path, O_RDONLY | O_NOCTTY);
+  ssize_t n = fd < 0 ? -1 : flistxattr (fd, NULL, 0);
+  char *names = n > 0 ? malloc ((size_t) n) : NULL, *value = NULL;
+  int r = 0;
+  if (n < 0 && fd >= 0 && (errno == ENOTSUP || errno == ENOSYS))
+    n = 0;
+  if (n < 0 || (n > 0 && (!names || (n = flistxattr (fd, names, (size_t) n))
+                                    < 0)))
+    {
+      target_error (t, "cannot read the extended attributes", errno);
+      r = -1;
+    }
+  for (ssize_t at = 0; r == 0 && at < n; at += (ssize_t) strlen (names + at)
+                                                + 1)
+    {
+      const char *name = names + at;
+      ssize_t len = fgetxattr (fd, name, NULL, 0), got = -1;
+      char *p = len >= 0 ? realloc (value, (size_t) len + 1) : NULL;
+      if (p)
+        {
+          value = p;
+          got = fgetxattr (fd, name, value, (size_t) len);
+        }
+      if (got < 0 || fsetxattr (t->fd, name, value, (size_t) got, 0) < 0)
+        {
+          char what[512];
+          snprintf (what, sizeof what, "cannot keep the extended attribute "
+                    "'%s'", name);
+          target_error (t, what, errno);
+          r = -1;
+        }
+    }
+  free (names);
+  free (value);
+  if (fd >= 0)
+    close (fd);
+  return r;
+}
+#else
+/* A system without the calls has no extended attributes to keep.  */
+static int
+keep_xattrs (struct target *t)
+{
+  (void) t;
+  return 0;
+}
+#endif
+
 /* The temporary file beside t->path, with the mode (and owner, where
    allowed) of LIKE, or 0666 less the umask when LIKE is NULL.  */
 static int
@@ -203,6 +262,11 @@ open_temporary (struct target *t, const struct stat *like)
   if (fchmod (t->fd, mode) < 0)
     {
       target_error (t, "cannot set the mode of the temporary file", errno);
+      target_abort (t);
+      return -1;
+    }
+  if (like && keep_xattrs (t) < 0)
+    {
       target_abort (t);
       return -1;
     }

@@ -269,6 +269,20 @@ else
   bad "strace is not installed (a test dependency: see README)"
 fi
 
+# -i keeps the extended attributes of the file it replaces (an access
+# control list is one: its loss would open the file to others).
+fresh attr.txt
+if python3 -c 'import os, sys; os.setxattr(sys.argv[1], "user.ccfix", b"kept")' \
+     attr.txt 2> /dev/null; then
+  expect 0 "-i, extended attributes" "$CCFIX" -q -i attr.txt
+  same attr.txt "$tmp/good" "-i, extended attributes"
+  [ "$(python3 -c 'import os, sys; print(os.getxattr(sys.argv[1], "user.ccfix").decode())' \
+       attr.txt 2>&1)" = kept ] && ok || bad "-i lost an extended attribute"
+else
+  echo "targets: the file system of $d has no user extended attributes;"
+  echo "targets: -i keeping them is not tested here"
+fi
+
 # A closed standard descriptor: the first file ccfix opens, an output's
 # temporary file, must not become it, or findings (stderr), the repaired
 # stream (stdout) or an empty input (stdin) would land in the output.

@@ -150,6 +150,21 @@ mime_quote (const char *p, size_t n, char *buf)
   return k;
 }
 
+/* The length of the UTF-8 character at P, N bytes left: what its first
+   byte says when that many continuation bytes follow, else 1.  */
+static size_t
+utf8_length (const unsigned char *p, size_t n)
+{
+  size_t k = p[0] < 0xC0 ? 1 : p[0] < 0xE0 ? 2 : p[0] < 0xF0 ? 3
+             : p[0] < 0xF8 ? 4 : 1;
+  if (k > n)
+    return 1;
+  for (size_t j = 1; j < k; j++)
+    if ((p[j] & 0xC0) != 0x80)
+      return 1;
+  return k;
+}
+
 /* RFC 2231 attribute-char: what may stand unencoded.  */
 static int
 attr_char (unsigned char b)
@@ -164,19 +179,29 @@ mime_param_2231 (struct field *h, const char *name, const char *charset,
 {
   char word[96];
   size_t i = 0;
+  int utf8 = !strcmp (charset, "utf-8");
   for (unsigned part = 0; i < n || part == 0; part++)
     {
       size_t k = (size_t) snprintf (word, sizeof word, "%s*%u*=%s%s", name,
                                     part, part ? "" : charset,
                                     part ? "" : "''");
-      /* Each piece on a line of its own after the "; ".  */
+      size_t head = k;
+      /* Each piece on a line of its own after the "; ".  Python's email
+         decodes each piece by itself: a character split between two is
+         undecodable.  */
       while (i < n && k + 3 < 60)
         {
-          if (attr_char (p[i]))
-            word[k++] = (char) p[i];
-          else
-            k += (size_t) snprintf (word + k, 4, "%%%02X", p[i]);
-          i++;
+          size_t len = utf8 ? utf8_length (p + i, n - i) : 1, w = 0;
+          for (size_t j = 0; j < len; j++)
+            w += attr_char (p[i + j]) ? 1 : 3;
+          if (k > head && k + w > 59)
+            break;
+          for (size_t j = 0; j < len; j++)
+            if (attr_char (p[i + j]))
+              word[k++] = (char) p[i + j];
+            else
+              k += (size_t) snprintf (word + k, 4, "%%%02X", p[i + j]);
+          i += len;
         }
       field_word (h, "", 0, ";", 1);
       field_word (h, " ", 1, word, k);

@@ -58,7 +58,8 @@ size_t mime_quote (const char *p, size_t n, char *buf);
 
 /* An RFC 2231 extended parameter NAME*K*=... from bytes in CHARSET, as
    fields words "; NAME*0*=CHARSET''...", split so that no line passes 78
-   columns.  */
+   columns; with UTF-8, never inside a character, since readers decode
+   each piece on its own.  */
 void mime_param_2231 (struct field *h, const char *name, const char *charset,
                       const unsigned char *p, size_t n);
 

@@ -327,6 +327,91 @@ START_TEST (quoting_and_params)
 }
 END_TEST
 
+static int
+hex_value (char c)
+{
+  return c >= '0' && c <= '9' ? c - '0' : c >= 'A' && c <= 'F'
+         ? c - 'A' + 10 : -1;
+}
+
+/* Whether [P, P + N) is whole UTF-8 characters.  */
+static int
+whole_utf8 (const char *p, size_t n)
+{
+  for (size_t i = 0; i < n;)
+    {
+      unsigned char b = (unsigned char) p[i];
+      size_t k = b < 0x80 ? 1 : (b & 0xE0) == 0xC0 ? 2 : (b & 0xF0) == 0xE0
+                 ? 3 : (b & 0xF8) == 0xF0 ? 4 : 0;
+      if (!k || i + k > n)
+        return 0;
+      for (size_t j = 1; j < k; j++)
+        if (((unsigned char) p[i + j] & 0xC0) != 0x80)
+          return 0;
+      i += k;
+    }
+  return 1;
+}
+
+START_TEST (rfc2231_pieces)
+{
+  /* Three-byte characters (CP932 names in UTF-8), from every offset: a
+     piece of 40 characters of %XX would end inside one.  */
+  for (size_t lead = 0; lead < 3; lead++)
+    {
+      char name[400];
+      size_t n = 0;
+      memset (name, 'x', lead);
+      n = lead;
+      for (int i = 0; i < 30; i++)
+        {
+          memcpy (name + n, "\xe6\x97\xa5", 3);
+          n += 3;
+        }
+      memcpy (name + n, ".xls", 4);
+      n += 4;
+      struct str s;
+      struct field h;
+      field_start (&h, to_str (&s), "Content-Disposition");
+      field_word (&h, " ", 1, "attachment", 10);
+      mime_param_2231 (&h, "filename", "utf-8", (const unsigned char *) name,
+                       n);
+      field_end (&h);
+      /* Each piece decodes by itself to whole characters, and the pieces
+         make the name.  */
+      char back[400];
+      size_t k = 0, pieces = 0;
+      for (const char *p = strstr (s.p, "filename*"); p;
+           p = strstr (p, "filename*"))
+        {
+          p = strchr (p, '=') + 1;
+          if (!pieces++)
+            {
+              ck_assert_int_eq (strncmp (p, "utf-8''", 7), 0);
+              p += 7;
+            }
+          size_t start = k, len = strcspn (p, ";\n");
+          ck_assert_uint_le (len + 14, 78);
+          for (size_t i = 0; i < len; i++)
+            if (p[i] == '%')
+              {
+                back[k++] = (char) (hex_value (p[i + 1]) * 16
+                                    + hex_value (p[i + 2]));
+                i += 2;
+              }
+            else
+              back[k++] = p[i];
+          ck_assert (whole_utf8 (back + start, k - start));
+          p += len;
+        }
+      ck_assert_uint_ge (pieces, 3);
+      ck_assert_uint_eq (k, n);
+      ck_assert (!memcmp (back, name, n));
+      free (s.p);
+    }
+}
+END_TEST
+
 /* The mbox filter through an output on a temporary file.  */
 static char *
 mbox_of (const char *msg, size_t piece, size_t *len)
@@ -416,6 +501,7 @@ mime_suite (void)
   tcase_add_test (fields, folding);
   tcase_add_test (fields, encoded_words);
   tcase_add_test (fields, quoting_and_params);
+  tcase_add_test (fields, rfc2231_pieces);
   suite_add_tcase (s, fields);
   TCase *mbox = tcase_create ("mbox");
   tcase_add_test (mbox, mboxrd_quoting);

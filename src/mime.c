@@ -150,6 +150,123 @@ mime_quote (const char *p, size_t n, char *buf)
   return k;
 }
 
+/* The longest white space and word of a display name written as it
+   stands, quotes and escapes counted: with it a line stays far below RFC
+   5322's 998 characters, as for unstructured fields.  */
+enum { PHRASE_TOKEN_MAX = 900 };
+
+static int
+is_control (unsigned char b)
+{
+  return b < 0x20 || b == 0x7f;
+}
+
+/* A tab in a name is white space to its writer; as a space it reads the
+   same everywhere, while readers differ on a tab (Python's email turns it
+   into a space inside an encoded word, not inside quotes).  */
+static unsigned char
+phrase_byte (unsigned char b)
+{
+  return b == '\t' ? ' ' : b;
+}
+
+/* The token held in TOK: on the first, a space after what went before;
+   else its own white space, before which the line may fold.  */
+static void
+phrase_flush (struct field *h, const char *tok, size_t *k, size_t *ws,
+              int *first)
+{
+  if (*first)
+    field_word (h, " ", 1, tok, *k);
+  else
+    field_word (h, tok, *ws, tok + *ws, *k - *ws);
+  *first = 0;
+  *k = *ws = 0;
+}
+
+/* Printable ASCII as atoms or, QUOTE, one quoted-string, a token (white
+   space and the word after it) at a time.  Folding inside a quoted-string
+   is allowed (RFC 5322, 3.2.4) and unfolding gives the name back.  */
+static void
+phrase_plain (struct field *h, const unsigned char *u, size_t n, int quote)
+{
+  char tok[PHRASE_TOKEN_MAX];
+  size_t k = 0, ws = 0;
+  int first = 1, in_word = 0;
+  if (quote)
+    tok[k++] = '"';
+  for (size_t i = 0; i < n; i++)
+    {
+      char b = (char) phrase_byte (u[i]);
+      if (b == ' ' && in_word)
+        {
+          phrase_flush (h, tok, &k, &ws, &first);
+          in_word = 0;
+        }
+      if (b == '"' || b == '\\')
+        tok[k++] = '\\';
+      tok[k++] = b;
+      if (b != ' ')
+        in_word = 1;
+      else if (!first)
+        ws = k;
+    }
+  if (quote)
+    tok[k++] = '"';
+  if (k > ws)
+    phrase_flush (h, tok, &k, &ws, &first);
+}
+
+/* The name as encoded words, controls as their pictures.  */
+static void
+phrase_encoded (struct field *h, const unsigned char *u, size_t n, int ascii)
+{
+  struct ewords e;
+  ewords_init (&e, h, ascii ? "us-ascii" : "utf-8");
+  for (size_t i = 0; i < n; i++)
+    {
+      unsigned char b = phrase_byte (u[i]);
+      if (is_control (b))
+        {
+          /* U+2400 to U+241F, and U+2421 for DEL, in UTF-8.  */
+          char pic[3] = { (char) 0xE2, (char) 0x90,
+                          (char) (b == 0x7f ? 0xA1 : 0x80 + b) };
+          ewords_feed (&e, pic, 3);
+        }
+      else
+        ewords_feed (&e, (const char *) &b, 1);
+    }
+  ewords_finish (&e);
+}
+
+void
+mime_phrase (struct field *h, const char *p, size_t n)
+{
+  const unsigned char *u = (const unsigned char *) p;
+  int printable = 1, atoms = n > 0, in_word = 0;
+  size_t token = 0, longest = 0;
+  for (size_t i = 0; i < n; i++)
+    {
+      unsigned char b = phrase_byte (u[i]);
+      printable &= !is_control (b) && b < 0x80;
+      /* Readers take a run of spaces between atoms, or one at either
+         end, for one space or none: such a name is quoted.  */
+      atoms &= mime_atext (b)
+               || (b == ' ' && i > 0 && i + 1 < n
+                   && phrase_byte (u[i + 1]) != ' ');
+      if (b == ' ' && in_word)
+        token = 0;
+      in_word = b != ' ';
+      token += b == '"' || b == '\\' ? 2 : 1;
+      if (token > longest)
+        longest = token;
+    }
+  if (printable && longest + 2 <= PHRASE_TOKEN_MAX)
+    phrase_plain (h, u, n, !atoms);
+  else
+    phrase_encoded (h, u, n, printable);
+}
+
 /* The length of the UTF-8 character at P, N bytes left: what its first
    byte says when that many continuation bytes follow, else 1.  */
 static size_t

@@ -327,6 +327,142 @@ START_TEST (quoting_and_params)
 }
 END_TEST
 
+/* "From:" and the display name P of N bytes, as mime_phrase writes it.  */
+static char *
+phrase_of (const char *p, size_t n)
+{
+  struct str s;
+  struct field h;
+  field_start (&h, to_str (&s), "From");
+  mime_phrase (&h, p, n);
+  field_end (&h);
+  /* No line passes RFC 5322's limit, and every fold is before white
+     space.  */
+  size_t col = 0;
+  for (size_t i = 0; i < s.n; i++)
+    {
+      col = s.p[i] == '\n' ? 0 : col + 1;
+      ck_assert_uint_le (col, 998);
+      if (s.p[i] == '\n' && i + 1 < s.n)
+        ck_assert (s.p[i + 1] == ' ' || s.p[i + 1] == '\t');
+    }
+  return s.p;
+}
+
+/* FIELD unfolded (each line end before white space removed), less
+   "From: " and the last line end.  */
+static char *
+unfolded (const char *field)
+{
+  ck_assert_int_eq (strncmp (field, "From: ", 6), 0);
+  char *u = strdup (field + 6);
+  size_t k = 0;
+  for (size_t i = 0; u[i]; i++)
+    if (u[i] != '\n')
+      u[k++] = u[i];
+  u[k] = 0;
+  return u;
+}
+
+/* The encoded words of a phrase in CHARSET, decoded and joined as RFC
+   2047 says (the white space between them is not text).  */
+static size_t
+ewords_text (const char *field, const char *charset, unsigned char *out)
+{
+  size_t k = 0, len;
+  const char *w = field + 6;
+  for (; *w; w += len)
+    {
+      w += strspn (w, " \n");
+      len = strcspn (w, " \n");
+      if (!len)
+        break;
+      ck_assert_uint_le (len, 75);
+      k += eword_decode (w, len, charset, out + k);
+    }
+  return k;
+}
+
+START_TEST (display_names)
+{
+  struct
+  {
+    const char *name, *want;
+  } plain[] = {
+    { "Admin", "Admin" },
+    { "Jane Q Public", "Jane Q Public" },
+    { "Grewal, Jeff", "\"Grewal, Jeff\"" },
+    { "Jane Q. Public", "\"Jane Q. Public\"" },
+    /* Readers take a run of spaces between atoms for one.  */
+    { "Jane  Doe", "\"Jane  Doe\"" },
+    { "\"JD\" \\ Doe", "\"\\\"JD\\\" \\\\ Doe\"" },
+    /* A tab reads as a space: unquoted, the comma split the name in
+       two.  */
+    { "Doe,\tJane", "\"Doe, Jane\"" },
+    { "Jane\tDoe", "Jane Doe" },
+  };
+  for (size_t i = 0; i < sizeof plain / sizeof *plain; i++)
+    {
+      char *f = phrase_of (plain[i].name, strlen (plain[i].name));
+      char *u = unfolded (f);
+      ck_assert_str_eq (u, plain[i].want);
+      free (u);
+      free (f);
+    }
+
+  /* Quoted whatever its length: "Doe, Jaaa...ne" of 210 bytes, and words
+     of a long name folded at 78 columns inside the quotes.  */
+  char name[1100];
+  memcpy (name, "Doe, J", 6);
+  memset (name + 6, 'a', 202);
+  memcpy (name + 208, "ne", 3);
+  char *f = phrase_of (name, 210);
+  ck_assert_int_eq (strncmp (f, "From: \"Doe,\n Jaaa", 17), 0);
+  char *u = unfolded (f);
+  ck_assert_uint_eq (strlen (u), 212);
+  ck_assert (u[0] == '"' && !memcmp (u + 1, name, 210) && u[211] == '"');
+  free (u);
+  free (f);
+  size_t n = 0;
+  while (n < 600)
+    {
+      memcpy (name + n, "Accounts, Payable ", 18);
+      n += 18;
+    }
+  f = phrase_of (name, n - 1);
+  for (const char *l = f; l; l = strchr (l + 1, '\n'))
+    ck_assert_uint_le (strcspn (l + 1, "\n"), 78);
+  u = unfolded (f);
+  ck_assert (u[0] == '"' && !memcmp (u + 1, name, n - 1) && u[n] == '"');
+  free (u);
+  free (f);
+
+  /* Control characters: their pictures, in UTF-8 encoded words.  */
+  unsigned char text[400];
+  f = phrase_of ("Smith, Bob\x01", 11);
+  ck_assert_uint_eq (ewords_text (f, "utf-8", text), 13);
+  ck_assert (!memcmp (text, "Smith, Bob\xe2\x90\x81", 13));
+  free (f);
+  f = phrase_of ("Ctl\x1a\tName\x7f\0", 11);
+  ck_assert_uint_eq (ewords_text (f, "utf-8", text), 17);
+  ck_assert (!memcmp (text, "Ctl\xe2\x90\x9a Name\xe2\x90\xa1\xe2\x90\x80",
+                      17));
+  free (f);
+  /* Not ASCII: UTF-8 encoded words.  */
+  f = phrase_of ("M\xc3\xbcller, J\xc3\xb6rg", 14);
+  ck_assert_uint_eq (ewords_text (f, "utf-8", text), 14);
+  ck_assert (!memcmp (text, "M\xc3\xbcller, J\xc3\xb6rg", 14));
+  free (f);
+  /* A word too long for a line.  */
+  unsigned char back[1100];
+  memset (name, 'x', 1000);
+  f = phrase_of (name, 1000);
+  ck_assert_uint_eq (ewords_text (f, "us-ascii", back), 1000);
+  ck_assert (!memcmp (back, name, 1000));
+  free (f);
+}
+END_TEST
+
 static int
 hex_value (char c)
 {
@@ -501,6 +637,7 @@ mime_suite (void)
   tcase_add_test (fields, folding);
   tcase_add_test (fields, encoded_words);
   tcase_add_test (fields, quoting_and_params);
+  tcase_add_test (fields, display_names);
   tcase_add_test (fields, rfc2231_pieces);
   suite_add_tcase (s, fields);
   TCase *mbox = tcase_create ("mbox");

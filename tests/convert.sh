@@ -64,8 +64,9 @@ for p in preamble no-contents truncated two-blank-items zero-length-text \
   convert "$p" "$srcdir/tests/pairs/$p.out" "$srcdir/tests/pairs/$p.in"
 done
 
-# Display names and file names, CP932 text, short and long: each one read
-# back by Python and Dovecot as the export has it (QUIRKS).
+# Display names and file names with specials, tabs, control characters,
+# runs of spaces, CP932 text, short and long: each one read back by Python
+# and Dovecot as the export has it (QUIRKS).
 checkopts=--names
 convert names "$srcdir/tests/convert-pairs/names.in" \
   "$srcdir/tests/convert-pairs/names.in" -fCP932

@@ -157,10 +157,13 @@ def export_text(raw, code):
 
 def display_name(value, code):
     """The display name the export's NAME at PO gives: the last " at "
-    ends the name."""
+    ends the name; a tab reads as a space, another control character as
+    its Unicode control picture (QUIRKS)."""
     text = export_text(value, code).strip(' \t')
     m = re.match(r'(?is)(.*) at ', text)
-    return (m.group(1) if m else text).strip(' \t')
+    name = (m.group(1) if m else text).strip(' \t')
+    return ''.join(' ' if c == '\t' else '\u2421' if c == '\x7f'
+                   else chr(0x2400 + ord(c)) if c < ' ' else c for c in name)
 
 
 def export_names(headers, code):
@@ -482,9 +485,13 @@ def check_dovecot(mbox_path, msgs, raws, exps, code=None, names=False):
             if got != [a.addr_spec for a in want]:
                 fail('dovecot: message %d: %s %s, python %s' %
                      (k, name, got, [a.addr_spec for a in want]))
-            want_names = export_names(exp[1], code).get(name, []) \
+            # Dovecot reads a run of spaces in a quoted-string as one
+            # space (QUIRKS).
+            want_names = [re.sub(' +', ' ', n) for n in
+                          export_names(exp[1], code).get(name, [])] \
                 if names and exp else None
-            got_names = [envelope_name(a[0]) for a in addrs]
+            got_names = [re.sub(' +', ' ', envelope_name(a[0]))
+                         for a in addrs]
             if want_names is not None and got_names != want_names:
                 fail('dovecot: message %d: %s names %r, want %r' %
                      (k, name, got_names, want_names))

@@ -711,7 +711,7 @@ struct attachment
   struct macbin mb;
 };
 
-/* filename="NAME" when it is short plain ASCII, else RFC 2231.  Returns 1
+/* filename="NAME" when mime_param_quotable, else RFC 2231.  Returns 1
    when the name lost bytes on the way.  */
 static int
 filename_param (struct conv *v, struct field *h, const struct item *t,
@@ -719,10 +719,7 @@ filename_param (struct conv *v, struct field *h, const struct item *t,
 {
   const char *name = a->name;
   size_t n = a->n;
-  int plain = n <= 60;
-  for (size_t i = 0; i < n; i++)
-    plain &= name[i] >= 0x20 && name[i] < 0x7f;
-  if (plain)
+  if (mime_param_quotable (name, n))
     {
       char q[2 * 60 + 16];
       memcpy (q, "filename=", 9);

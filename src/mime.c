@@ -243,12 +243,13 @@ void
 mime_phrase (struct field *h, const char *p, size_t n)
 {
   const unsigned char *u = (const unsigned char *) p;
-  int printable = 1, atoms = n > 0, in_word = 0;
+  int printable = 1, atoms = n > 0, eq = 0, in_word = 0;
   size_t token = 0, longest = 0;
   for (size_t i = 0; i < n; i++)
     {
       unsigned char b = phrase_byte (u[i]);
       printable &= !is_control (b) && b < 0x80;
+      eq |= i > 0 && u[i - 1] == '=' && b == '?';
       /* Readers take a run of spaces between atoms, or one at either
          end, for one space or none: such a name is quoted.  */
       atoms &= mime_atext (b)
@@ -261,10 +262,26 @@ mime_phrase (struct field *h, const char *p, size_t n)
       if (token > longest)
         longest = token;
     }
-  if (printable && longest + 2 <= PHRASE_TOKEN_MAX)
+  /* A name in quotes that holds "=?" still reads as an encoded word to
+     Python's email: only an encoded word of it keeps it as it is.  */
+  if (printable && !eq && longest + 2 <= PHRASE_TOKEN_MAX)
     phrase_plain (h, u, n, !atoms);
   else
     phrase_encoded (h, u, n, printable);
+}
+
+int
+mime_param_quotable (const char *p, size_t n)
+{
+  if (n > 60)
+    return 0;
+  for (size_t i = 0; i < n; i++)
+    {
+      unsigned char b = (unsigned char) p[i];
+      if (b < 0x20 || b >= 0x7f || (i > 0 && p[i - 1] == '=' && b == '?'))
+        return 0;
+    }
+  return 1;
 }
 
 /* The length of the UTF-8 character at P, N bytes left: what its first

@@ -60,11 +60,16 @@ size_t mime_quote (const char *p, size_t n, char *buf);
    reader takes it for one name and shows it as it is: atoms when it is
    atext and single spaces; else a quoted-string, folded at its own spaces,
    when it is printable ASCII; else RFC 2047 "B" words.  Encoded words also
-   stand for a name with a word too long for a line.  A tab is written as
-   a space and any other control character as its Unicode control picture
-   (U+2400 + the byte, U+2421 for DEL): readers take neither for part of a
-   name.  */
+   stand for a name that holds "=?" (a reader would decode it) or a word
+   too long for a line.  A tab is written as a space and any other control
+   character as its Unicode control picture (U+2400 + the byte, U+2421 for
+   DEL): readers take neither for part of a name.  */
 void mime_phrase (struct field *h, const char *p, size_t n);
+
+/* Whether a parameter value may be written as a quoted-string that every
+   reader takes as it stands: printable ASCII, at most 60 bytes, and no
+   "=?", which readers decode as an encoded word even inside quotes.  */
+int mime_param_quotable (const char *p, size_t n);
 
 /* An RFC 2231 extended parameter NAME*K*=... from bytes in CHARSET, as
    fields words "; NAME*0*=CHARSET''...", split so that no line passes 78

@@ -463,6 +463,37 @@ START_TEST (display_names)
 }
 END_TEST
 
+START_TEST (look_alike_encoded_words)
+{
+  /* A name or file name that reads as an encoded word is encoded itself,
+     so that a reader shows it as the export has it.  */
+  unsigned char text[64];
+  const char *boss = "=?utf-8?q?Boss?=";
+  char *f = phrase_of (boss, strlen (boss));
+  ck_assert_int_eq (strncmp (f, "From: =?us-ascii?B?", 19), 0);
+  ck_assert_uint_eq (ewords_text (f, "us-ascii", text), strlen (boss));
+  ck_assert (!memcmp (text, boss, strlen (boss)));
+  free (f);
+  f = phrase_of ("Boss =?x", 8);
+  ck_assert_int_eq (strncmp (f, "From: =?us-ascii?B?", 19), 0);
+  free (f);
+  f = phrase_of ("Boss ?= x", 9);
+  ck_assert_str_eq (f, "From: Boss ?= x\n");
+  free (f);
+
+  ck_assert (mime_param_quotable ("evil.exe.txt", 12));
+  ck_assert (!mime_param_quotable ("=?utf-8?q?evil.exe?=.txt", 24));
+  ck_assert (!mime_param_quotable ("a=?", 3));
+  ck_assert (mime_param_quotable ("a?=b=", 5));
+  ck_assert (!mime_param_quotable ("tab\there", 8));
+  ck_assert (!mime_param_quotable ("r\xc3\xa9sum\xc3\xa9.doc", 12));
+  char sixty[62];
+  memset (sixty, 'n', 61);
+  ck_assert (mime_param_quotable (sixty, 60));
+  ck_assert (!mime_param_quotable (sixty, 61));
+}
+END_TEST
+
 static int
 hex_value (char c)
 {
@@ -638,6 +669,7 @@ mime_suite (void)
   tcase_add_test (fields, encoded_words);
   tcase_add_test (fields, quoting_and_params);
   tcase_add_test (fields, display_names);
+  tcase_add_test (fields, look_alike_encoded_words);
   tcase_add_test (fields, rfc2231_pieces);
   suite_add_tcase (s, fields);
   TCase *mbox = tcase_create ("mbox");

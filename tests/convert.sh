@@ -65,8 +65,8 @@ for p in preamble no-contents truncated two-blank-items zero-length-text \
 done
 
 # Display names and file names with specials, tabs, control characters,
-# runs of spaces, CP932 text, short and long: each one read back by Python
-# and Dovecot as the export has it (QUIRKS).
+# "=?", runs of spaces, CP932 text, short and long: each one read back by
+# Python and Dovecot as the export has it (QUIRKS).
 checkopts=--names
 convert names "$srcdir/tests/convert-pairs/names.in" \
   "$srcdir/tests/convert-pairs/names.in" -fCP932

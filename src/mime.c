@@ -217,7 +217,7 @@ phrase_plain (struct field *h, const unsigned char *u, size_t n, int quote)
     phrase_flush (h, tok, &k, &ws, &first);
 }
 
-/* The name as encoded words, controls as their pictures.  */
+/* A run of the name as encoded words, controls as their pictures.  */
 static void
 phrase_encoded (struct field *h, const unsigned char *u, size_t n, int ascii)
 {
@@ -239,35 +239,91 @@ phrase_encoded (struct field *h, const unsigned char *u, size_t n, int ascii)
   ewords_finish (&e);
 }
 
+/* Whether a plain segment [U, U + N) may go as atoms: atext and single
+   spaces, since readers take a run of spaces between atoms, or one at
+   either end, for one space or none.  */
+static int
+phrase_atoms (const unsigned char *u, size_t n)
+{
+  int atoms = n > 0;
+  for (size_t i = 0; i < n; i++)
+    {
+      unsigned char b = phrase_byte (u[i]);
+      atoms &= mime_atext (b)
+               || (b == ' ' && i > 0 && i + 1 < n
+                   && phrase_byte (u[i + 1]) != ' ');
+    }
+  return atoms;
+}
+
+/* Whether the token [U, U + N), white space and a word, may go as it
+   stands: printable ASCII with no "=?" (a name in quotes that holds one
+   still reads as an encoded word to Python's email), short enough for a
+   line in quotes.  */
+static int
+phrase_token_plain (const unsigned char *u, size_t n)
+{
+  size_t len = 2;
+  for (size_t i = 0; i < n; i++)
+    {
+      unsigned char b = phrase_byte (u[i]);
+      if (is_control (b) || b >= 0x80
+          || (i > 0 && u[i - 1] == '=' && b == '?'))
+        return 0;
+      len += b == '"' || b == '\\' ? 2 : 1;
+    }
+  return len <= PHRASE_TOKEN_MAX;
+}
+
+static int
+phrase_ascii (const unsigned char *u, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    if (is_control (phrase_byte (u[i])) || u[i] >= 0x80)
+      return 0;
+  return 1;
+}
+
+static void
+phrase_segment (struct field *h, const unsigned char *u, size_t n,
+                int plain)
+{
+  if (plain)
+    phrase_plain (h, u, n, !phrase_atoms (u, n));
+  else
+    phrase_encoded (h, u, n, phrase_ascii (u, n));
+}
+
 void
 mime_phrase (struct field *h, const char *p, size_t n)
 {
   const unsigned char *u = (const unsigned char *) p;
-  int printable = 1, atoms = n > 0, eq = 0, in_word = 0;
-  size_t token = 0, longest = 0;
-  for (size_t i = 0; i < n; i++)
+  /* Only the words that need it are encoded, each run of them with the
+     spaces inside it: RFC 2047 drops the white space between two encoded
+     words, and Python's email reads it as a space, so a name all in
+     encoded words reads differently as soon as it takes two.  Between a
+     run and the next, one space separates the two; the others go inside
+     the second.  */
+  size_t start = 0, i = 0;
+  int plain = -1;
+  while (i < n)
     {
-      unsigned char b = phrase_byte (u[i]);
-      printable &= !is_control (b) && b < 0x80;
-      eq |= i > 0 && u[i - 1] == '=' && b == '?';
-      /* Readers take a run of spaces between atoms, or one at either
-         end, for one space or none: such a name is quoted.  */
-      atoms &= mime_atext (b)
-               || (b == ' ' && i > 0 && i + 1 < n
-                   && phrase_byte (u[i + 1]) != ' ');
-      if (b == ' ' && in_word)
-        token = 0;
-      in_word = b != ' ';
-      token += b == '"' || b == '\\' ? 2 : 1;
-      if (token > longest)
-        longest = token;
+      size_t end = i;
+      while (end < n && phrase_byte (u[end]) == ' ')
+        end++;
+      while (end < n && phrase_byte (u[end]) != ' ')
+        end++;
+      int t = phrase_token_plain (u + i, end - i);
+      if (plain >= 0 && t != plain)
+        {
+          phrase_segment (h, u + start, i - start, plain);
+          start = i + 1;
+        }
+      plain = t;
+      i = end;
     }
-  /* A name in quotes that holds "=?" still reads as an encoded word to
-     Python's email: only an encoded word of it keeps it as it is.  */
-  if (printable && !eq && longest + 2 <= PHRASE_TOKEN_MAX)
-    phrase_plain (h, u, n, !atoms);
-  else
-    phrase_encoded (h, u, n, printable);
+  if (plain >= 0)
+    phrase_segment (h, u + start, n - start, plain);
 }
 
 int

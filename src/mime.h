@@ -59,11 +59,12 @@ size_t mime_quote (const char *p, size_t n, char *buf);
 /* The display name P (N bytes of UTF-8) as words of the field, so that a
    reader takes it for one name and shows it as it is: atoms when it is
    atext and single spaces; else a quoted-string, folded at its own spaces,
-   when it is printable ASCII; else RFC 2047 "B" words.  Encoded words also
-   stand for a name that holds "=?" (a reader would decode it) or a word
-   too long for a line.  A tab is written as a space and any other control
-   character as its Unicode control picture (U+2400 + the byte, U+2421 for
-   DEL): readers take neither for part of a name.  */
+   when it is printable ASCII.  Else its words that are not, hold "=?" (a
+   reader would decode it) or are too long for a line are RFC 2047 "B"
+   words, a run of such words at a time, and the others atoms or quoted.
+   A tab is written as a space and any other control character as its
+   Unicode control picture (U+2400 + the byte, U+2421 for DEL): readers
+   take neither for part of a name.  */
 void mime_phrase (struct field *h, const char *p, size_t n);
 
 /* Whether a parameter value may be written as a quoted-string that every

@@ -56,8 +56,8 @@ address_is_spec (const char *p, size_t n)
 }
 
 /* Append to OUT the atext of [P, P + N), spaces as dots, with no leading,
-   trailing or doubled dot, at most MAX bytes of it; LOW lower-cases it.
-   Returns the new length.  */
+   trailing or doubled dot and no "=?", at most MAX bytes of it; LOW
+   lower-cases it.  Returns the new length.  */
 static size_t
 reduce (const char *p, size_t n, int low, size_t max, char *out, size_t k)
 {
@@ -70,7 +70,10 @@ reduce (const char *p, size_t n, int low, size_t max, char *out, size_t k)
           if (k > start && out[k - 1] != '.')
             out[k++] = '.';
         }
-      else if (b < 0x80 && mime_atext (b))
+      /* "=?" is atext, but Python's email decodes it as an encoded word
+         even in an address, and shows another address.  */
+      else if (b < 0x80 && mime_atext (b)
+               && !(b == '?' && k > start && out[k - 1] == '='))
         out[k++] = (char) (low ? lower (b) : b);
     }
   while (k > start && out[k - 1] == '.')

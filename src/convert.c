@@ -355,19 +355,12 @@ first_value (struct conv *v, const char *name, char *buf, size_t n)
   return 0;
 }
 
-/* A display name: atoms as they are, a quoted-string when it holds
-   specials, encoded words when it is not ASCII or is long.  */
+/* A display name, as mime_phrase writes it; left out when it is not
+   UTF-8.  */
 static void
 display_name (struct conv *v, struct field *h, const char *p, size_t n)
 {
-  int plain = n <= 200, atoms = 1;
-  for (size_t i = 0; i < n; i++)
-    {
-      unsigned char b = (unsigned char) p[i];
-      plain &= b >= 0x20 && b < 0x7f;
-      atoms &= b == ' ' || mime_atext (b);
-    }
-  if (!plain && !is_utf8 ((const unsigned char *) p, n))
+  if (!is_utf8 ((const unsigned char *) p, n))
     {
       /* Of unknown code page: no reader can show it, and an encoded word
          in unknown-8bit is a defect in a phrase.  The name stays in the
@@ -375,19 +368,7 @@ display_name (struct conv *v, struct field *h, const char *p, size_t n)
       warn_8bit (v);
       return;
     }
-  if (!plain)
-    write_text (v, h, NULL, 0, n, p);
-  else if (atoms)
-    {
-      struct tokens t = { .h = h, .first = 1 };
-      tokens_feed (&t, p, n);
-      tokens_flush (&t);
-    }
-  else
-    {
-      char q[2 * 200 + 3];
-      field_word (h, " ", 1, q, mime_quote (p, n, q));
-    }
+  mime_phrase (h, p, n);
 }
 
 /* The address on the header line H: its value in UTF-8 with -f (else as
@@ -736,7 +717,7 @@ struct attachment
   struct macbin mb;
 };
 
-/* filename="NAME" when it is short plain ASCII, else RFC 2231.  Returns 1
+/* filename="NAME" when mime_param_quotable, else RFC 2231.  Returns 1
    when the name lost bytes on the way.  */
 static int
 filename_param (struct conv *v, struct field *h, const struct item *t,
@@ -744,10 +725,7 @@ filename_param (struct conv *v, struct field *h, const struct item *t,
 {
   const char *name = a->name;
   size_t n = a->n;
-  int plain = n <= 60;
-  for (size_t i = 0; i < n; i++)
-    plain &= name[i] >= 0x20 && name[i] < 0x7f;
-  if (plain)
+  if (mime_param_quotable (name, n))
     {
       char q[2 * 60 + 16];
       memcpy (q, "filename=", 9);

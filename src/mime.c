@@ -150,6 +150,211 @@ mime_quote (const char *p, size_t n, char *buf)
   return k;
 }
 
+/* The longest white space and word of a display name written as it
+   stands, quotes and escapes counted: with it a line stays far below RFC
+   5322's 998 characters, as for unstructured fields.  */
+enum { PHRASE_TOKEN_MAX = 900 };
+
+static int
+is_control (unsigned char b)
+{
+  return b < 0x20 || b == 0x7f;
+}
+
+/* A tab in a name is white space to its writer; as a space it reads the
+   same everywhere, while readers differ on a tab (Python's email turns it
+   into a space inside an encoded word, not inside quotes).  */
+static unsigned char
+phrase_byte (unsigned char b)
+{
+  return b == '\t' ? ' ' : b;
+}
+
+/* The token held in TOK: on the first, a space after what went before;
+   else its own white space, before which the line may fold.  */
+static void
+phrase_flush (struct field *h, const char *tok, size_t *k, size_t *ws,
+              int *first)
+{
+  if (*first)
+    field_word (h, " ", 1, tok, *k);
+  else
+    field_word (h, tok, *ws, tok + *ws, *k - *ws);
+  *first = 0;
+  *k = *ws = 0;
+}
+
+/* Printable ASCII as atoms or, QUOTE, one quoted-string, a token (white
+   space and the word after it) at a time.  Folding inside a quoted-string
+   is allowed (RFC 5322, 3.2.4) and unfolding gives the name back.  */
+static void
+phrase_plain (struct field *h, const unsigned char *u, size_t n, int quote)
+{
+  char tok[PHRASE_TOKEN_MAX];
+  size_t k = 0, ws = 0;
+  int first = 1, in_word = 0;
+  if (quote)
+    tok[k++] = '"';
+  for (size_t i = 0; i < n; i++)
+    {
+      char b = (char) phrase_byte (u[i]);
+      if (b == ' ' && in_word)
+        {
+          phrase_flush (h, tok, &k, &ws, &first);
+          in_word = 0;
+        }
+      if (b == '"' || b == '\\')
+        tok[k++] = '\\';
+      tok[k++] = b;
+      if (b != ' ')
+        in_word = 1;
+      else if (!first)
+        ws = k;
+    }
+  if (quote)
+    tok[k++] = '"';
+  if (k > ws)
+    phrase_flush (h, tok, &k, &ws, &first);
+}
+
+/* A run of the name as encoded words, controls as their pictures.  */
+static void
+phrase_encoded (struct field *h, const unsigned char *u, size_t n, int ascii)
+{
+  struct ewords e;
+  ewords_init (&e, h, ascii ? "us-ascii" : "utf-8");
+  for (size_t i = 0; i < n; i++)
+    {
+      unsigned char b = phrase_byte (u[i]);
+      if (is_control (b))
+        {
+          /* U+2400 to U+241F, and U+2421 for DEL, in UTF-8.  */
+          char pic[3] = { (char) 0xE2, (char) 0x90,
+                          (char) (b == 0x7f ? 0xA1 : 0x80 + b) };
+          ewords_feed (&e, pic, 3);
+        }
+      else
+        ewords_feed (&e, (const char *) &b, 1);
+    }
+  ewords_finish (&e);
+}
+
+/* Whether a plain segment [U, U + N) may go as atoms: atext and single
+   spaces, since readers take a run of spaces between atoms, or one at
+   either end, for one space or none.  */
+static int
+phrase_atoms (const unsigned char *u, size_t n)
+{
+  int atoms = n > 0;
+  for (size_t i = 0; i < n; i++)
+    {
+      unsigned char b = phrase_byte (u[i]);
+      atoms &= mime_atext (b)
+               || (b == ' ' && i > 0 && i + 1 < n
+                   && phrase_byte (u[i + 1]) != ' ');
+    }
+  return atoms;
+}
+
+/* Whether the token [U, U + N), white space and a word, may go as it
+   stands: printable ASCII with no "=?" (a name in quotes that holds one
+   still reads as an encoded word to Python's email), short enough for a
+   line in quotes.  */
+static int
+phrase_token_plain (const unsigned char *u, size_t n)
+{
+  size_t len = 2;
+  for (size_t i = 0; i < n; i++)
+    {
+      unsigned char b = phrase_byte (u[i]);
+      if (is_control (b) || b >= 0x80
+          || (i > 0 && u[i - 1] == '=' && b == '?'))
+        return 0;
+      len += b == '"' || b == '\\' ? 2 : 1;
+    }
+  return len <= PHRASE_TOKEN_MAX;
+}
+
+static int
+phrase_ascii (const unsigned char *u, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    if (is_control (phrase_byte (u[i])) || u[i] >= 0x80)
+      return 0;
+  return 1;
+}
+
+static void
+phrase_segment (struct field *h, const unsigned char *u, size_t n,
+                int plain)
+{
+  if (plain)
+    phrase_plain (h, u, n, !phrase_atoms (u, n));
+  else
+    phrase_encoded (h, u, n, phrase_ascii (u, n));
+}
+
+void
+mime_phrase (struct field *h, const char *p, size_t n)
+{
+  const unsigned char *u = (const unsigned char *) p;
+  /* Only the words that need it are encoded, each run of them with the
+     spaces inside it: RFC 2047 drops the white space between two encoded
+     words, and Python's email reads it as a space, so a name all in
+     encoded words reads differently as soon as it takes two.  Between a
+     run and the next, one space separates the two; the others go inside
+     the second.  */
+  size_t start = 0, i = 0;
+  int plain = -1;
+  while (i < n)
+    {
+      size_t end = i;
+      while (end < n && phrase_byte (u[end]) == ' ')
+        end++;
+      while (end < n && phrase_byte (u[end]) != ' ')
+        end++;
+      int t = phrase_token_plain (u + i, end - i);
+      if (plain >= 0 && t != plain)
+        {
+          phrase_segment (h, u + start, i - start, plain);
+          start = i + 1;
+        }
+      plain = t;
+      i = end;
+    }
+  if (plain >= 0)
+    phrase_segment (h, u + start, n - start, plain);
+}
+
+int
+mime_param_quotable (const char *p, size_t n)
+{
+  if (n > 60)
+    return 0;
+  for (size_t i = 0; i < n; i++)
+    {
+      unsigned char b = (unsigned char) p[i];
+      if (b < 0x20 || b >= 0x7f || (i > 0 && p[i - 1] == '=' && b == '?'))
+        return 0;
+    }
+  return 1;
+}
+
+/* The length of the UTF-8 character at P, N bytes left: what its first
+   byte says when that many continuation bytes follow, else 1.  */
+static size_t
+utf8_length (const unsigned char *p, size_t n)
+{
+  size_t k = p[0] < 0xC0 ? 1 : p[0] < 0xE0 ? 2 : p[0] < 0xF0 ? 3
+             : p[0] < 0xF8 ? 4 : 1;
+  if (k > n)
+    return 1;
+  for (size_t j = 1; j < k; j++)
+    if ((p[j] & 0xC0) != 0x80)
+      return 1;
+  return k;
+}
+
 /* RFC 2231 attribute-char: what may stand unencoded.  */
 static int
 attr_char (unsigned char b)
@@ -164,19 +369,29 @@ mime_param_2231 (struct field *h, const char *name, const char *charset,
 {
   char word[96];
   size_t i = 0;
+  int utf8 = !strcmp (charset, "utf-8");
   for (unsigned part = 0; i < n || part == 0; part++)
     {
       size_t k = (size_t) snprintf (word, sizeof word, "%s*%u*=%s%s", name,
                                     part, part ? "" : charset,
                                     part ? "" : "''");
-      /* Each piece on a line of its own after the "; ".  */
+      size_t head = k;
+      /* Each piece on a line of its own after the "; ".  Python's email
+         decodes each piece by itself: a character split between two is
+         undecodable.  */
       while (i < n && k + 3 < 60)
         {
-          if (attr_char (p[i]))
-            word[k++] = (char) p[i];
-          else
-            k += (size_t) snprintf (word + k, 4, "%%%02X", p[i]);
-          i++;
+          size_t len = utf8 ? utf8_length (p + i, n - i) : 1, w = 0;
+          for (size_t j = 0; j < len; j++)
+            w += attr_char (p[i + j]) ? 1 : 3;
+          if (k > head && k + w > 59)
+            break;
+          for (size_t j = 0; j < len; j++)
+            if (attr_char (p[i + j]))
+              word[k++] = (char) p[i + j];
+            else
+              k += (size_t) snprintf (word + k, 4, "%%%02X", p[i + j]);
+          i += len;
         }
       field_word (h, "", 0, ";", 1);
       field_word (h, " ", 1, word, k);

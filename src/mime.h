@@ -56,9 +56,26 @@ int mime_atext (unsigned char b);
    (of at least 2 * N + 3 bytes); returns its length.  */
 size_t mime_quote (const char *p, size_t n, char *buf);
 
+/* The display name P (N bytes of UTF-8) as words of the field, so that a
+   reader takes it for one name and shows it as it is: atoms when it is
+   atext and single spaces; else a quoted-string, folded at its own spaces,
+   when it is printable ASCII.  Else its words that are not, hold "=?" (a
+   reader would decode it) or are too long for a line are RFC 2047 "B"
+   words, a run of such words at a time, and the others atoms or quoted.
+   A tab is written as a space and any other control character as its
+   Unicode control picture (U+2400 + the byte, U+2421 for DEL): readers
+   take neither for part of a name.  */
+void mime_phrase (struct field *h, const char *p, size_t n);
+
+/* Whether a parameter value may be written as a quoted-string that every
+   reader takes as it stands: printable ASCII, at most 60 bytes, and no
+   "=?", which readers decode as an encoded word even inside quotes.  */
+int mime_param_quotable (const char *p, size_t n);
+
 /* An RFC 2231 extended parameter NAME*K*=... from bytes in CHARSET, as
    fields words "; NAME*0*=CHARSET''...", split so that no line passes 78
-   columns.  */
+   columns; with UTF-8, never inside a character, since readers decode
+   each piece on its own.  */
 void mime_param_2231 (struct field *h, const char *name, const char *charset,
                       const unsigned char *p, size_t n);
 

@@ -60,6 +60,13 @@ START_TEST (made_up)
   ck_assert_int_eq (spec[64], '@');
   ck_assert_int_eq (spec[65], 'c');
   ck_assert_int_eq (address_convert ("", 0, NULL, "x.invalid", &a), -1);
+  /* No "=?", which a reader would decode as an encoded word; the display
+     name keeps it (mime_phrase encodes it).  */
+  ck_assert_str_eq (conv ("=?utf-8?q?Boss?= at =?PO", NULL, name),
+                    "=utf-8?q?Boss?=@=po.ccmail.invalid");
+  ck_assert_str_eq (name, "=?utf-8?q?Boss?=");
+  ck_assert_str_eq (conv ("Doe, =??Jane at PO", NULL, name),
+                    "=Jane.Doe@po.ccmail.invalid");
 }
 END_TEST
 

@@ -327,6 +327,305 @@ START_TEST (quoting_and_params)
 }
 END_TEST
 
+/* "From:" and the display name P of N bytes, as mime_phrase writes it.  */
+static char *
+phrase_of (const char *p, size_t n)
+{
+  struct str s;
+  struct field h;
+  field_start (&h, to_str (&s), "From");
+  mime_phrase (&h, p, n);
+  field_end (&h);
+  /* No line passes RFC 5322's limit, and every fold is before white
+     space.  */
+  size_t col = 0;
+  for (size_t i = 0; i < s.n; i++)
+    {
+      col = s.p[i] == '\n' ? 0 : col + 1;
+      ck_assert_uint_le (col, 998);
+      if (s.p[i] == '\n' && i + 1 < s.n)
+        ck_assert (s.p[i + 1] == ' ' || s.p[i + 1] == '\t');
+    }
+  return s.p;
+}
+
+/* FIELD unfolded (each line end before white space removed), less
+   "From: " and the last line end.  */
+static char *
+unfolded (const char *field)
+{
+  ck_assert_int_eq (strncmp (field, "From:", 5), 0);
+  char *u = strdup (field + 5);
+  size_t k = 0;
+  for (size_t i = 0; u[i]; i++)
+    if (u[i] != '\n')
+      u[k++] = u[i];
+  u[k] = 0;
+  ck_assert_int_eq (u[0], ' ');
+  memmove (u, u + 1, k);
+  return u;
+}
+
+/* The display name in FIELD ("From: " and a phrase) as RFC 5322 and
+   RFC 2047 read it: quoted-strings unquoted, encoded words (UTF-8 or
+   US-ASCII, each at most 75 characters) decoded, the white space between
+   two encoded words dropped and any other run of it one space.  */
+static size_t
+phrase_text (const char *field, unsigned char *out)
+{
+  char *u = unfolded (field);
+  size_t k = 0;
+  int prev = 0;                  /* 0 none, 1 an encoded word, 2 other */
+  for (const char *w = u;;)
+    {
+      while (*w == ' ')
+        w++;
+      if (!*w)
+        break;
+      int ew = !strncmp (w, "=?", 2);
+      if (prev && !(prev == 1 && ew))
+        out[k++] = ' ';
+      if (ew)
+        {
+          size_t len = strcspn (w, " ");
+          ck_assert_uint_le (len, 75);
+          const char *cs = !strncmp (w, "=?utf-8?", 8) ? "utf-8" : "us-ascii";
+          k += eword_decode (w, len, cs, out + k);
+          w += len;
+        }
+      else if (*w == '"')
+        {
+          for (w++; *w != '"'; w++)
+            {
+              ck_assert_int_ne (*w, 0);
+              if (*w == '\\')
+                w++;
+              out[k++] = (unsigned char) *w;
+            }
+          w++;
+        }
+      else
+        while (*w && *w != ' ')
+          out[k++] = (unsigned char) *w++;
+      prev = ew ? 1 : 2;
+    }
+  free (u);
+  return k;
+}
+
+START_TEST (display_names)
+{
+  struct
+  {
+    const char *name, *want;
+  } plain[] = {
+    { "Admin", "Admin" },
+    { "Jane Q Public", "Jane Q Public" },
+    { "Grewal, Jeff", "\"Grewal, Jeff\"" },
+    { "Jane Q. Public", "\"Jane Q. Public\"" },
+    /* Readers take a run of spaces between atoms for one.  */
+    { "Jane  Doe", "\"Jane  Doe\"" },
+    { "\"JD\" \\ Doe", "\"\\\"JD\\\" \\\\ Doe\"" },
+    /* A tab reads as a space: unquoted, the comma split the name in
+       two.  */
+    { "Doe,\tJane", "\"Doe, Jane\"" },
+    { "Jane\tDoe", "Jane Doe" },
+  };
+  for (size_t i = 0; i < sizeof plain / sizeof *plain; i++)
+    {
+      char *f = phrase_of (plain[i].name, strlen (plain[i].name));
+      char *u = unfolded (f);
+      ck_assert_str_eq (u, plain[i].want);
+      free (u);
+      free (f);
+    }
+
+  /* Quoted whatever its length: "Doe, Jaaa...ne" of 210 bytes, and words
+     of a long name folded at 78 columns inside the quotes.  */
+  char name[1100];
+  memcpy (name, "Doe, J", 6);
+  memset (name + 6, 'a', 202);
+  memcpy (name + 208, "ne", 3);
+  char *f = phrase_of (name, 210);
+  ck_assert_int_eq (strncmp (f, "From: \"Doe,\n Jaaa", 17), 0);
+  char *u = unfolded (f);
+  ck_assert_uint_eq (strlen (u), 212);
+  ck_assert (u[0] == '"' && !memcmp (u + 1, name, 210) && u[211] == '"');
+  free (u);
+  free (f);
+  size_t n = 0;
+  while (n < 600)
+    {
+      memcpy (name + n, "Accounts, Payable ", 18);
+      n += 18;
+    }
+  f = phrase_of (name, n - 1);
+  for (const char *l = f; l; l = strchr (l + 1, '\n'))
+    ck_assert_uint_le (strcspn (l + 1, "\n"), 78);
+  u = unfolded (f);
+  ck_assert (u[0] == '"' && !memcmp (u + 1, name, n - 1) && u[n] == '"');
+  free (u);
+  free (f);
+
+  /* Control characters: their pictures, in UTF-8 encoded words.  */
+  unsigned char text[1100];
+  f = phrase_of ("Smith, Bob\x01", 11);
+  ck_assert_str_eq (f, "From: \"Smith,\" =?utf-8?B?Qm9i4pCB?=\n");
+  ck_assert_uint_eq (phrase_text (f, text), 13);
+  ck_assert (!memcmp (text, "Smith, Bob\xe2\x90\x81", 13));
+  free (f);
+  f = phrase_of ("Ctl\x1a\tName\x7f\0", 11);
+  ck_assert_uint_eq (phrase_text (f, text), 17);
+  ck_assert (!memcmp (text, "Ctl\xe2\x90\x9a Name\xe2\x90\xa1\xe2\x90\x80",
+                      17));
+  free (f);
+  /* Not ASCII: only the words that need it are encoded, each run in as
+     few encoded words as it takes, so that readers who take the space
+     between two encoded words for text (Python's email) see the same.  */
+  f = phrase_of ("M\xc3\xbcller, J\xc3\xb6rg", 14);
+  ck_assert_str_eq (f, "From: =?utf-8?B?TcO8bGxlciwgSsO2cmc=?=\n");
+  free (f);
+  const char *mixed = "M\xc3\xbcller-L\xc3\xbc" "denscheidt, Karl  Theodor "
+                      "J\xc3\xb6rg \xc3\x96, (Accounting)";
+  f = phrase_of (mixed, strlen (mixed));
+  ck_assert_uint_eq (phrase_text (f, text), strlen (mixed));
+  ck_assert (!memcmp (text, mixed, strlen (mixed)));
+  ck_assert (strstr (f, "?= \"Karl  Theodor\"\n =?utf-8?B?"));
+  ck_assert (strstr (f, "?= \"(Accounting)\"\n"));
+  free (f);
+  /* Between two runs one space separates; the others go inside the
+     second.  */
+  f = phrase_of ("Karl  J\xc3\xb6rg", 11);
+  ck_assert_str_eq (f, "From: Karl =?utf-8?B?IErDtnJn?=\n");
+  ck_assert_uint_eq (phrase_text (f, text), 11);
+  ck_assert (!memcmp (text, "Karl  J\xc3\xb6rg", 11));
+  free (f);
+  /* A word too long for a line.  */
+  memset (name, 'x', 1000);
+  f = phrase_of (name, 1000);
+  ck_assert_int_eq (strncmp (f, "From:\n =?us-ascii?B?", 20), 0);
+  ck_assert_uint_eq (phrase_text (f, text), 1000);
+  ck_assert (!memcmp (text, name, 1000));
+  free (f);
+}
+END_TEST
+
+START_TEST (look_alike_encoded_words)
+{
+  /* A name or file name that reads as an encoded word is encoded itself,
+     so that a reader shows it as the export has it.  */
+  unsigned char text[64];
+  const char *boss = "=?utf-8?q?Boss?=";
+  char *f = phrase_of (boss, strlen (boss));
+  ck_assert_int_eq (strncmp (f, "From: =?us-ascii?B?", 19), 0);
+  ck_assert_uint_eq (phrase_text (f, text), strlen (boss));
+  ck_assert (!memcmp (text, boss, strlen (boss)));
+  free (f);
+  f = phrase_of ("Boss, =?x", 9);
+  ck_assert_str_eq (f, "From: \"Boss,\" =?us-ascii?B?PT94?=\n");
+  free (f);
+  f = phrase_of ("Boss ?= x", 9);
+  ck_assert_str_eq (f, "From: Boss ?= x\n");
+  free (f);
+
+  ck_assert (mime_param_quotable ("evil.exe.txt", 12));
+  ck_assert (!mime_param_quotable ("=?utf-8?q?evil.exe?=.txt", 24));
+  ck_assert (!mime_param_quotable ("a=?", 3));
+  ck_assert (mime_param_quotable ("a?=b=", 5));
+  ck_assert (!mime_param_quotable ("tab\there", 8));
+  ck_assert (!mime_param_quotable ("r\xc3\xa9sum\xc3\xa9.doc", 12));
+  char sixty[62];
+  memset (sixty, 'n', 61);
+  ck_assert (mime_param_quotable (sixty, 60));
+  ck_assert (!mime_param_quotable (sixty, 61));
+}
+END_TEST
+
+static int
+hex_value (char c)
+{
+  return c >= '0' && c <= '9' ? c - '0' : c >= 'A' && c <= 'F'
+         ? c - 'A' + 10 : -1;
+}
+
+/* Whether [P, P + N) is whole UTF-8 characters.  */
+static int
+whole_utf8 (const char *p, size_t n)
+{
+  for (size_t i = 0; i < n;)
+    {
+      unsigned char b = (unsigned char) p[i];
+      size_t k = b < 0x80 ? 1 : (b & 0xE0) == 0xC0 ? 2 : (b & 0xF0) == 0xE0
+                 ? 3 : (b & 0xF8) == 0xF0 ? 4 : 0;
+      if (!k || i + k > n)
+        return 0;
+      for (size_t j = 1; j < k; j++)
+        if (((unsigned char) p[i + j] & 0xC0) != 0x80)
+          return 0;
+      i += k;
+    }
+  return 1;
+}
+
+START_TEST (rfc2231_pieces)
+{
+  /* Three-byte characters (CP932 names in UTF-8), from every offset: a
+     piece of 40 characters of %XX would end inside one.  */
+  for (size_t lead = 0; lead < 3; lead++)
+    {
+      char name[400];
+      size_t n = 0;
+      memset (name, 'x', lead);
+      n = lead;
+      for (int i = 0; i < 30; i++)
+        {
+          memcpy (name + n, "\xe6\x97\xa5", 3);
+          n += 3;
+        }
+      memcpy (name + n, ".xls", 4);
+      n += 4;
+      struct str s;
+      struct field h;
+      field_start (&h, to_str (&s), "Content-Disposition");
+      field_word (&h, " ", 1, "attachment", 10);
+      mime_param_2231 (&h, "filename", "utf-8", (const unsigned char *) name,
+                       n);
+      field_end (&h);
+      /* Each piece decodes by itself to whole characters, and the pieces
+         make the name.  */
+      char back[400];
+      size_t k = 0, pieces = 0;
+      for (const char *p = strstr (s.p, "filename*"); p;
+           p = strstr (p, "filename*"))
+        {
+          p = strchr (p, '=') + 1;
+          if (!pieces++)
+            {
+              ck_assert_int_eq (strncmp (p, "utf-8''", 7), 0);
+              p += 7;
+            }
+          size_t start = k, len = strcspn (p, ";\n");
+          ck_assert_uint_le (len + 14, 78);
+          for (size_t i = 0; i < len; i++)
+            if (p[i] == '%')
+              {
+                back[k++] = (char) (hex_value (p[i + 1]) * 16
+                                    + hex_value (p[i + 2]));
+                i += 2;
+              }
+            else
+              back[k++] = p[i];
+          ck_assert (whole_utf8 (back + start, k - start));
+          p += len;
+        }
+      ck_assert_uint_ge (pieces, 3);
+      ck_assert_uint_eq (k, n);
+      ck_assert (!memcmp (back, name, n));
+      free (s.p);
+    }
+}
+END_TEST
+
 /* The mbox filter through an output on a temporary file.  */
 static char *
 mbox_of (const char *msg, size_t piece, size_t *len)
@@ -416,6 +715,9 @@ mime_suite (void)
   tcase_add_test (fields, folding);
   tcase_add_test (fields, encoded_words);
   tcase_add_test (fields, quoting_and_params);
+  tcase_add_test (fields, display_names);
+  tcase_add_test (fields, look_alike_encoded_words);
+  tcase_add_test (fields, rfc2231_pieces);
   suite_add_tcase (s, fields);
   TCase *mbox = tcase_create ("mbox");
   tcase_add_test (mbox, mboxrd_quoting);

@@ -4,16 +4,20 @@ with mail software that shares no code with ccfix: Python's email package
 and, with --dovecot, Dovecot's IMAP server.
 
     convert_check.py [--code CP] [--zone ZONE] [--order mdy|dmy|ymd]
-                     [--dovecot] EXPORT ORIGINAL MBOX
+                     [--dovecot] [--names] EXPORT ORIGINAL MBOX
 
 EXPORT is the stream with every count right (ccfix's repair of ORIGINAL,
 or ORIGINAL itself), read here by its counts alone; ORIGINAL is what was
-converted, whose unreadable parts must come back byte for byte.  Prints
-one line per failure and exits 1 if there was any.
+converted, whose unreadable parts must come back byte for byte.  With
+--names, every display name (as Python and Dovecot read it) and file name
+must also be the export's, for streams whose addresses are all NAME at PO
+and whose File items have no date.  Prints one line per failure and exits
+1 if there was any.
 """
 import argparse
 import datetime
 import email
+import email.header
 import email.policy
 import os
 import re
@@ -145,6 +149,60 @@ def export_date(text, order, zone):
     return local, aware
 
 
+# ---- names, as CONVERT.md and QUIRKS say ----------------------------------
+
+def export_text(raw, code):
+    return raw.decode(code) if code else raw.decode('utf-8')
+
+
+def display_name(value, code):
+    """The display name the export's NAME at PO gives: the last " at "
+    ends the name; a tab reads as a space, another control character as
+    its Unicode control picture (QUIRKS)."""
+    text = export_text(value, code).strip(' \t')
+    m = re.match(r'(?is)(.*) at ', text)
+    name = (m.group(1) if m else text).strip(' \t')
+    return ''.join(' ' if c == '\t' else '\u2421' if c == '\x7f'
+                   else chr(0x2400 + ord(c)) if c < ' ' else c for c in name)
+
+
+def export_names(headers, code):
+    """{field: [display names]}: From's first line, every To and Cc line."""
+    names = {}
+    for h in headers:
+        name, sep, value = h.partition(b':')
+        field = name.decode('ascii', 'replace').lower()
+        if not sep or field not in ('from', 'to', 'cc') or len(value) > 1024:
+            continue
+        if field == 'from' and field in names:
+            continue
+        names.setdefault(field, []).append(display_name(value, code))
+    return names
+
+
+def check_names(where, msg, exp, code):
+    for field, want in export_names(exp[1], code).items():
+        got = [a.display_name for a in msg[field].addresses] \
+            if msg[field] is not None else []
+        if got != want:
+            fail('%s: %s names %r, want %r' % (where, field, got, want))
+    for i, (part, (word, title, _)) in enumerate(
+            zip(leaves(msg), exp[2]), 1):
+        want = export_text(title, code).strip(' ')
+        if word != b'Text' and part.get_filename() != want:
+            fail('%s item %d: file name %r, want %r' %
+                 (where, i, part.get_filename(), want))
+
+
+def envelope_name(raw):
+    """A name of Dovecot's ENVELOPE, RFC 2047 decoded as RFC 2047 says
+    (white space between encoded words dropped)."""
+    if raw is None:
+        return ''
+    return str(email.header.make_header(email.header.decode_header(
+        raw.decode('ascii'))))
+
+
 # ---- the mbox --------------------------------------------------------------
 
 def read_mbox(data):
@@ -252,6 +310,8 @@ def check_message(k, msg, exp, args):
     for name in ('from', 'to'):
         if name in values and msg[name] is None:
             fail('%s: no %s' % (where, name))
+    if args.names:
+        check_names(where, msg, exp, args.code)
     parts = leaves(msg)
     if not items:
         if len(parts) != 1 or parts[0].get_payload(decode=True) != b'':
@@ -392,7 +452,7 @@ def body_parts(bs):
     return [([], bs)]
 
 
-def check_dovecot(mbox_path, msgs, raws, exps):
+def check_dovecot(mbox_path, msgs, raws, exps, code=None, names=False):
     n = len(msgs)
     count, fetched = dovecot(mbox_path, [b'FETCH 1:* (ENVELOPE BODYSTRUCTURE)'])
     if count != n:
@@ -425,6 +485,16 @@ def check_dovecot(mbox_path, msgs, raws, exps):
             if got != [a.addr_spec for a in want]:
                 fail('dovecot: message %d: %s %s, python %s' %
                      (k, name, got, [a.addr_spec for a in want]))
+            # Dovecot reads a run of spaces in a quoted-string as one
+            # space (QUIRKS).
+            want_names = [re.sub(' +', ' ', n) for n in
+                          export_names(exp[1], code).get(name, [])] \
+                if names and exp else None
+            got_names = [re.sub(' +', ' ', envelope_name(a[0]))
+                         for a in addrs]
+            if want_names is not None and got_names != want_names:
+                fail('dovecot: message %d: %s names %r, want %r' %
+                     (k, name, got_names, want_names))
         leaves_ = body_parts(bs)
         items_ = exp[2] if exp else None
         if items_ is not None and len(leaves_) != max(1, len(items_)):
@@ -462,6 +532,7 @@ def main():
     ap.add_argument('--order', default='mdy')
     ap.add_argument('--account')
     ap.add_argument('--dovecot', action='store_true')
+    ap.add_argument('--names', action='store_true')
     ap.add_argument('export')
     ap.add_argument('original')
     ap.add_argument('mbox')
@@ -494,7 +565,8 @@ def main():
             fail('From line %r' % line)
     if args.dovecot and len(framed) == len(exps):
         check_dovecot(args.mbox, msgs, raw,
-                      [exps[i] if i is not None else None for i in paired])
+                      [exps[i] if i is not None else None for i in paired],
+                      args.code, args.names)
     sys.exit(1 if failures else 0)
 
 

@@ -136,20 +136,22 @@ sync_directory (const char *path)
   return r < 0 && errno != EINVAL ? -1 : 0;
 }
 
-/* A report replaces only an empty file or an earlier report: a forgotten
-   '=' in --report FILE must not empty an export.  */
+/* A report replaces only an empty file or an earlier report, which starts
+   as report.c writes every row: a forgotten '=' in --report FILE must not
+   empty an export, nor any other file that starts with a brace.  */
 static int
 is_report (const char *name, const struct stat *st)
 {
+  static const char row[] = "{\"input\":";
   if (st->st_size == 0)
     return 1;
   int fd = open (name, O_RDONLY);
   if (fd < 0)
     return 0;
-  char c = 0;
-  ssize_t r = read (fd, &c, 1);
+  char start[sizeof row - 1];
+  ssize_t r = read (fd, start, sizeof start);
   close (fd);
-  return r == 1 && c == '{';
+  return r == (ssize_t) sizeof start && !memcmp (start, row, sizeof start);
 }
 
 static int

@@ -68,6 +68,10 @@ same r.jsonl r.first "report replaced"
 : > empty.jsonl
 expect 0 "--report over an empty file" "$CCFIX" -q --report=empty.jsonl a.txt
 same empty.jsonl r.first "empty report replaced"
+# Any other JSON is no earlier report of ccfix's.
+printf '{"name": "data"}\n' > other.json; cp other.json "$tmp/other.json"
+expect 2 "--report over other JSON" "$CCFIX" -q --report=other.json a.txt
+same other.json "$tmp/other.json" "--report over other JSON"
 
 # -i.orig run twice: the original stays in the backup, and a file that
 # needs no change is not written at all.
@@ -169,7 +173,7 @@ same "$tmp/out" "$tmp/good" "--report=/dev/stderr as a user: output"
 # SIGINT with both a report and an output pending: neither temporary file
 # is left, and both targets are as they were.
 printf 'old output\n' > out.txt; cp out.txt out.want
-printf '{"old":"report"}\n' > rep.jsonl; cp rep.jsonl rep.want
+printf '{"input":"old"}\n' > rep.jsonl; cp rep.jsonl rep.want
 mkfifo slow
 exec 3<> slow
 cat "$tmp/broken" >&3
@@ -222,8 +226,8 @@ expect 2 "-o through a dangling link, --report new" "$CCFIX" -q -o to-new.out \
 [ -e new.out ] && bad "-o through a dangling link: something was written" || ok
 rm to-new.out
 # The report where -i is about to make the backup (the input starting
-# with "{", so that it would pass for an earlier report).
-printf '{' > brace.txt; cat "$tmp/broken" >> brace.txt; cp brace.txt "$tmp/brace"
+# as a report does, so that it would pass for an earlier one).
+printf '{"input":' > brace.txt; cat "$tmp/broken" >> brace.txt; cp brace.txt "$tmp/brace"
 expect 2 "--report onto the backup to be" "$CCFIX" -q -i.orig \
   --report=brace.txt.orig brace.txt
 says "--report onto the backup to be" "ccfix: the backup 'brace.txt.orig' of --in-place 'brace.txt' and --report 'brace.txt.orig' are the same file"

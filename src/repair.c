@@ -94,6 +94,11 @@ learn_walk (struct input *in, uint64_t first, const struct settings *s,
         return -1;
       learn_style (style, f);
       int voted = votes ? learn_message (votes, f) : 1;
+      /* Only a valid contents or message count can vote, whatever the
+         rule.  */
+      if (voted == 0 && f->cslot.info.cls != SLOT_VALID
+          && f->mslot.info.cls != SLOT_VALID)
+        voted = 1;
       for (unsigned i = 0; voted == 0 && i < 4; i++)
         {
           struct rule other = rule_from_index (i);

@@ -163,7 +163,11 @@ START_TEST (report_replaces_reports)
   put_file (at ("export"), "Message:\n");
   ck_assert_int_eq (target_open (&t, at ("export"), TARGET_REPORT), -1);
   ck_file (at ("export"), "Message:\n");
+  /* Another program's JSON is no earlier report.  */
   put_file (at ("r"), "{}\n");
+  ck_assert_int_eq (target_open (&t, at ("r"), TARGET_REPORT), -1);
+  ck_file (at ("r"), "{}\n");
+  put_file (at ("r"), "{\"input\":\"x\"}\n");
   ck_assert_int_eq (target_open (&t, at ("r"), TARGET_REPORT), 0);
   write_text (&t, "{\"a\":1}\n");
   ck_assert_int_eq (target_commit (&t, NULL), 0);

@@ -125,6 +125,10 @@ check_usage (const struct gengetopt_args_info *args)
     what = "--in-place needs FILE arguments";
   else if (args->to_code_given && !args->from_code_given)
     what = "--to-code needs --from-code";
+  else if (args->output_given && !*args->output_arg)
+    what = "--output names no file";
+  else if (args->report_given && !*args->report_arg)
+    what = "--report names no file";
   for (unsigned i = 0; !what && args->in_place_given && i < args->inputs_num;
        i++)
     if (!strcmp (args->inputs[i], "-"))

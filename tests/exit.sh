@@ -71,6 +71,14 @@ expect 2 "bad rule" "$CCFIX" --count-from=sideways "$good"
 grep -q "^ccfix: invalid argument, \"sideways\", for option '--count-from'$" "$tmp/err" && ok \
   || bad "bad rule message: $(cat "$tmp/err")"
 
+# An empty name is no file: refused before anything is written.
+for opt in --output= --report=; do
+  expect 2 "$opt with no name" "$CCFIX" "$opt" "$good"
+  grep -q "^ccfix: ${opt%=} names no file$" "$tmp/err" && ok \
+    || bad "$opt with no name: $(cat "$tmp/err")"
+done
+ls -a | grep -q 'ccfix-' && bad "an empty name: a temporary file left" || ok
+
 expect 0 "help" "$CCFIX" --help
 grep -q '^Usage: ccfix \[OPTION\]... \[FILE\]...' "$tmp/out" && ok || bad "--help text"
 sed -n '/^Exit status/,/^$/p' "$tmp/out" | grep -q -- '--lint' && ok || bad "--help: --lint's exit status"

@@ -162,7 +162,15 @@ maildir_encode (const char *path, size_t n, char *out)
       if (sep > p)
         {
           *o++ = '.';
+          char *part = o;
           o = put_mutf7 (o, (const unsigned char *) p, (size_t) (sep - p));
+          /* A folder under the inbox: Dovecot lists ".Inbox.Old" as
+             INBOX.Old (INBOX is case-insensitive) but looks for
+             ".INBOX.Old" when asked to open it.  Only the first part:
+             INBOX is special only at the top.  */
+          if (part == out + 1 && o - part == 5
+              && strncasecmp (part, "inbox", 5) == 0)
+            memcpy (part, "INBOX", 5);
         }
       p = sep + 1;
     }

@@ -12,11 +12,11 @@
 
 /* The Maildir++ folder for PATH (N bytes), malloc'd: "" for the inbox
    (no parts, or the one part "Inbox" in any case), else ".A.B" with each
-   part in IMAP modified UTF-7 and '.' and '/' in it as '_', and a '~'
-   that would begin the name as '_'.  A name
-   longer than FOLDER_NAME_MAX bytes is cut and ends in '~' and 16 hex
-   digits of the SHA-256 of the whole.  NULL with errno set when out of
-   memory.  */
+   part in IMAP modified UTF-7 and '.' and '/' in it as '_', a first part
+   "Inbox" in any case as "INBOX", and a '~' that would begin the name as
+   '_'.  A name longer than FOLDER_NAME_MAX bytes is cut and ends in
+   '~' and 16 hex digits of the SHA-256 of the whole.  NULL with errno set
+   when out of memory.  */
 char *folder_maildir (const char *path, size_t n);
 
 /* The directory for the .eml files of folder PATH (N bytes) of account

@@ -35,7 +35,21 @@ START_TEST (maildir_hierarchy)
   MAILDIR_IS ("v1.2/final\\a.b", ".v1_2_final.a_b");
   /* Empty parts are no level of their own.  */
   MAILDIR_IS ("\\A\\\\B\\", ".A.B");
-  MAILDIR_IS ("Inbox\\Old", ".Inbox.Old");
+}
+END_TEST
+
+/* Folders under the inbox: Dovecot opens INBOX.Old only as ".INBOX.Old",
+   though it lists ".Inbox.Old" under that name too.  */
+START_TEST (maildir_inbox_children)
+{
+  MAILDIR_IS ("Inbox\\Old", ".INBOX.Old");
+  MAILDIR_IS ("inbox\\Old\\Inbox", ".INBOX.Old.Inbox");
+  MAILDIR_IS ("INBOX\\Old", ".INBOX.Old");
+  MAILDIR_IS ("\\iNBOx\\\\Old", ".INBOX.Old");
+  /* Only a first part that is the inbox.  */
+  MAILDIR_IS ("Old\\Inbox", ".Old.Inbox");
+  MAILDIR_IS ("Inboxes\\Old", ".Inboxes.Old");
+  MAILDIR_IS ("In.box\\Old", ".In_box.Old");
 }
 END_TEST
 
@@ -264,6 +278,7 @@ main (void)
   TCase *tc = tcase_create ("Maildir");
   tcase_add_test (tc, maildir_hierarchy);
   tcase_add_test (tc, maildir_inbox);
+  tcase_add_test (tc, maildir_inbox_children);
   tcase_add_test (tc, maildir_modified_utf7);
   tcase_add_test (tc, maildir_hostile);
   tcase_add_test (tc, maildir_long);

@@ -91,8 +91,9 @@ def flip_bit(item):
 
 # ---- the stream ------------------------------------------------------------
 
+# Also: a folder under the inbox.
 HOSTILE = [b'..\\..\\etc', b'a/b\\c', b'x\x01\x1fy', b'L' * 300,
-           b'\x83\x65\x83\x58\x83\x67', b'/', b'.\\..']
+           b'\x83\x65\x83\x58\x83\x67', b'/', b'.\\..', b'Inbox\\Old']
 
 
 def messages():
@@ -233,6 +234,8 @@ def folder_name(raw):
             t = p.decode('latin-1')
         t = t.replace('.', '_').replace('/', '_')
         names.append(mutf7(t))
+    if names[0].lower() == 'inbox':
+        names[0] = 'INBOX'
     name = '.'.join(names)
     return None if len(name) + 1 > 255 else name
 

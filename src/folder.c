@@ -196,7 +196,7 @@ folder_maildir (const char *path, size_t n)
       out[0] = '\0';
       len = 0;
     }
-  if (len <= FOLDER_NAME_MAX)
+  if (len <= FOLDER_MAILDIR_MAX)
     return out;
 
   /* Too long: the longest prefix of PATH whose name leaves room for the
@@ -207,7 +207,7 @@ folder_maildir (const char *path, size_t n)
   while (lo < hi)
     {
       size_t mid = lo + (hi - lo + 1) / 2;
-      if (maildir_encode (path, mid, out) <= FOLDER_NAME_MAX - HASH_TAIL)
+      if (maildir_encode (path, mid, out) <= FOLDER_MAILDIR_MAX - HASH_TAIL)
         lo = mid;
       else
         hi = mid - 1;

@@ -120,24 +120,45 @@ START_TEST (maildir_long)
   b[299] = 'y';
   char *na = folder_maildir (a, 300), *nb = folder_maildir (b, 300),
     *again = folder_maildir (a, 300);
-  ck_assert_uint_le (strlen (na), FOLDER_NAME_MAX);
+  ck_assert_uint_eq (strlen (na), FOLDER_MAILDIR_MAX);
   ck_assert_int_eq (na[0], '.');
   ck_assert_str_ne (na, nb);
   ck_assert_str_eq (na, again);
-  ck_assert_int_eq (strspn (na + 1, "x"), FOLDER_NAME_MAX - 17 - 1);
-  ck_assert_int_eq (na[FOLDER_NAME_MAX - 17], '~');
+  ck_assert_int_eq (strspn (na + 1, "x"), FOLDER_MAILDIR_MAX - 17 - 1);
+  ck_assert_int_eq (na[FOLDER_MAILDIR_MAX - 17], '~');
   free (na);
   free (nb);
   free (again);
+
+  /* notmuch's limit: a name of FOLDER_MAILDIR_MAX bytes is kept, one
+     byte more is cut.  */
+  char *n = folder_maildir (a, FOLDER_MAILDIR_MAX - 1);
+  ck_assert_uint_eq (strlen (n), FOLDER_MAILDIR_MAX);
+  ck_assert_uint_eq (strspn (n + 1, "x"), FOLDER_MAILDIR_MAX - 1);
+  free (n);
+  n = folder_maildir (a, FOLDER_MAILDIR_MAX);
+  ck_assert_uint_eq (strlen (n), FOLDER_MAILDIR_MAX);
+  ck_assert_int_eq (n[FOLDER_MAILDIR_MAX - 17], '~');
+  free (n);
+  /* The limit is on the whole name, not each part.  */
+  char parts[241];
+  for (int i = 0; i < 240; i++)
+    parts[i] = i % 40 == 39 ? '\\' : 'p';
+  parts[240] = '\0';
+  n = folder_maildir (parts, 240);
+  ck_assert_uint_eq (strlen (n), FOLDER_MAILDIR_MAX);
+  ck_assert_int_eq (n[FOLDER_MAILDIR_MAX - 17], '~');
+  ck_assert_mem_eq (n, ".ppp", 4);
+  free (n);
 
   /* 100 CJK characters take 268 bytes of modified UTF-7: the cut closes
      the run.  */
   char cjk[301];
   for (int i = 0; i < 100; i++)
     memcpy (cjk + 3 * i, "\xe6\x97\xa5", 3);
-  char *n = folder_maildir (cjk, 300);
-  ck_assert_uint_le (strlen (n), FOLDER_NAME_MAX);
-  ck_assert_uint_gt (strlen (n), FOLDER_NAME_MAX - 25);
+  n = folder_maildir (cjk, 300);
+  ck_assert_uint_le (strlen (n), FOLDER_MAILDIR_MAX);
+  ck_assert_uint_gt (strlen (n), FOLDER_MAILDIR_MAX - 25);
   ck_assert (mutf7_balanced (n));
   ck_assert_mem_eq (n, ".&ZeVl", 6);
   free (n);
@@ -147,8 +168,8 @@ START_TEST (maildir_long)
   char stray[300];
   memset (stray, 0x80, 300);
   n = folder_maildir (stray, 300);
-  ck_assert_uint_le (strlen (n), FOLDER_NAME_MAX);
-  ck_assert_uint_gt (strlen (n), FOLDER_NAME_MAX - 25);
+  ck_assert_uint_le (strlen (n), FOLDER_MAILDIR_MAX);
+  ck_assert_uint_gt (strlen (n), FOLDER_MAILDIR_MAX - 25);
   ck_assert_mem_eq (n, ".&AIAAgACA", 10);
   ck_assert (mutf7_balanced (n));
   free (n);
@@ -239,7 +260,7 @@ safe_maildir (const char *m)
   if (!*m)
     return 1;
   if (m[0] != '.' || !m[1] || m[1] == '~' || strcmp (m, "..") == 0
-      || strlen (m) > FOLDER_NAME_MAX || strchr (m, '/')
+      || strlen (m) > FOLDER_MAILDIR_MAX || strchr (m, '/')
       || !mutf7_balanced (m))
     return 0;
   for (const char *c = m; *c; c++)

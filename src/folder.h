@@ -31,8 +31,10 @@ char *folder_maildir (const char *path, size_t n);
 
 /* The directory for the .eml files of folder PATH (N bytes) of account
    ACCOUNT (ALEN bytes), relative to the output directory, malloc'd:
-   "ACCOUNT/A/B", each part made safe by folder_safe_part.  NULL with errno
-   set when out of memory.  */
+   "ACCOUNT/A/B", each part made safe by folder_safe_part, and a folder
+   part that ends in ".eml" and any number of '_' (in any case) given one
+   '_' more, so that it is never the name of a message file beside it.
+   NULL with errno set when out of memory.  */
 char *folder_eml (const char *account, size_t alen, const char *path,
                   size_t n);
 

@@ -3,6 +3,7 @@
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "folder.h"
 #include "testutil.h"
@@ -189,6 +190,34 @@ START_TEST (eml_paths)
 }
 END_TEST
 
+/* A folder is never named like a message file beside it (NNNNNN.eml),
+   and folders that differ stay apart.  */
+START_TEST (eml_not_a_message)
+{
+  EML_IS ("jeff", "000001.eml", "jeff/000001.eml_");
+  EML_IS ("jeff", "000000-unreadable.eml\\000002.EML",
+          "jeff/000000-unreadable.eml_/000002.EML_");
+  EML_IS ("jeff", "x.eMl", "jeff/x.eMl_");
+  EML_IS ("jeff", "x.eml_", "jeff/x.eml__");
+  EML_IS ("jeff", "x.eml__", "jeff/x.eml___");
+  EML_IS ("jeff", "x.emlx\\eml\\x.em\\x.eml.d",
+          "jeff/x.emlx/eml/x.em/x.eml.d");
+  /* A leading '.' is '_' first: "_eml" is no message's name.  */
+  EML_IS ("jeff", ".eml", "jeff/_eml");
+  /* The account directory holds no message files: kept.  */
+  EML_IS ("x.eml", "y", "x.eml/y");
+  /* A part that would grow past the limit is cut as any long one, and
+     ends in the hash.  */
+  char a[FOLDER_NAME_MAX + 1];
+  memset (a, 'e', FOLDER_NAME_MAX - 4);
+  memcpy (a + FOLDER_NAME_MAX - 4, ".eml", 5);
+  char *p = folder_eml ("j", 1, a, FOLDER_NAME_MAX);
+  ck_assert_uint_eq (strlen (p), 2 + FOLDER_NAME_MAX);
+  ck_assert_int_eq (p[2 + FOLDER_NAME_MAX - 17], '~');
+  free (p);
+}
+END_TEST
+
 START_TEST (eml_hostile)
 {
   EML_IS ("jeff", "..\\..\\etc", "jeff/_./_./etc");
@@ -234,15 +263,19 @@ START_TEST (eml_long)
 END_TEST
 
 /* 1 when every part of P (split at '/') is a name that stays where it
-   is.  (Plain tests, not an assertion per byte: each of Check's passing
-   assertions costs a system call.)  */
+   is, and none after the account's is a message file's.  (Plain tests,
+   not an assertion per byte: each of Check's passing assertions costs a
+   system call.)  */
 static int
 safe_path (const char *p)
 {
+  const char *start = p;
   for (;;)
     {
       size_t n = strcspn (p, "/");
       if (n == 0 || n > FOLDER_NAME_MAX || p[0] == '.')
+        return 0;
+      if (p != start && n >= 4 && strncasecmp (p + n - 4, ".eml", 4) == 0)
         return 0;
       for (size_t i = 0; i < n; i++)
         if ((unsigned char) p[i] < 0x20 || p[i] == 0x7f)
@@ -272,7 +305,8 @@ safe_maildir (const char *m)
 START_TEST (random_names_stay_inside)
 {
   /* Names drawn from the bytes that make trouble.  */
-  static const char pool[] = "./\\\x01\x1f\x7f\x80\x85\xc3\xa9\xe6\xff&a ";
+  static const char pool[] = "./\\\x01\x1f\x7f\x80\x85\xc3\xa9\xe6\xff&a "
+    "eml";
   unsigned seed = 12345;
   for (int round = 0; round < 2000; round++)
     {
@@ -306,6 +340,7 @@ main (void)
   suite_add_tcase (s, tc);
   tc = tcase_create ("eml");
   tcase_add_test (tc, eml_paths);
+  tcase_add_test (tc, eml_not_a_message);
   tcase_add_test (tc, eml_hostile);
   tcase_add_test (tc, eml_long);
   suite_add_tcase (s, tc);

@@ -92,10 +92,11 @@ def flip_bit(item):
 # ---- the stream ------------------------------------------------------------
 
 # Also: a folder under the inbox, a name that modified UTF-7 makes longer
-# than notmuch can index.
+# than notmuch can index, one named like a message file in its account's
+# directory (message 5 has no folder).
 HOSTILE = [b'..\\..\\etc', b'a/b\\c', b'x\x01\x1fy', b'L' * 300,
            b'\x83\x65\x83\x58\x83\x67', b'/', b'.\\..', b'Inbox\\Old',
-           '\u65e5'.encode() * 90]
+           '\u65e5'.encode() * 90, b'000005.eml']
 
 
 def messages():

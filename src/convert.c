@@ -1138,7 +1138,9 @@ message_begin (struct conv *v, const char *sender, const char *date,
       r = delivery_open (&v->d, v->dir, v->dir, name);
     }
   int err = errno;
-  size_t n = strlen (v->folder) + strlen (name) + 8;
+  /* A file a reader renamed is the message's: named as it now is.  */
+  const char *file = r == 0 && v->d.found ? v->d.found : name;
+  size_t n = strlen (v->folder) + strlen (file) + 8;
   char *path = realloc (v->path, n);
   if (path)
     {
@@ -1146,8 +1148,8 @@ message_begin (struct conv *v, const char *sender, const char *date,
       if (v->c->format == CONVERT_EML)
         snprintf (path, n, "%s/%s", v->folder, name);
       else
-        snprintf (path, n, "%s%scur/%s", v->folder, *v->folder ? "/" : "",
-                  name);
+        snprintf (path, n, "%s%s%s/%s", v->folder, *v->folder ? "/" : "",
+                  file == name ? "cur" : v->d.found_in, file);
     }
   if (r < 0 || !path)
     {
@@ -1580,6 +1582,7 @@ convert_stream (int fd, const char *name, const char *account,
 {
   struct conv v = { .c = c, .st = st, .name = name,
                     .account = account ? account : name };
+  maildir_init (&v.md);
   memset (st, 0, sizeof *st);
   uint64_t out_start = out ? out->bytes : 0;
   if (!out && output_open (&v.file, -1) < 0)
@@ -1620,6 +1623,7 @@ convert_stream (int fd, const char *name, const char *account,
     output_flush (out);
   else
     close_folder (&v);
+  maildir_free (&v.md);
   st->bytes_in = input_size (&v.in);
   st->bytes_out = (out ? out->bytes : v.file.bytes) - out_start;
   return convert_finish (&v, status);

@@ -162,7 +162,15 @@ maildir_encode (const char *path, size_t n, char *out)
       if (sep > p)
         {
           *o++ = '.';
+          char *part = o;
           o = put_mutf7 (o, (const unsigned char *) p, (size_t) (sep - p));
+          /* A folder under the inbox: Dovecot lists ".Inbox.Old" as
+             INBOX.Old (INBOX is case-insensitive) but looks for
+             ".INBOX.Old" when asked to open it.  Only the first part:
+             INBOX is special only at the top.  */
+          if (part == out + 1 && o - part == 5
+              && strncasecmp (part, "inbox", 5) == 0)
+            memcpy (part, "INBOX", 5);
         }
       p = sep + 1;
     }
@@ -188,7 +196,7 @@ folder_maildir (const char *path, size_t n)
       out[0] = '\0';
       len = 0;
     }
-  if (len <= FOLDER_NAME_MAX)
+  if (len <= FOLDER_MAILDIR_MAX)
     return out;
 
   /* Too long: the longest prefix of PATH whose name leaves room for the
@@ -199,7 +207,7 @@ folder_maildir (const char *path, size_t n)
   while (lo < hi)
     {
       size_t mid = lo + (hi - lo + 1) / 2;
-      if (maildir_encode (path, mid, out) <= FOLDER_NAME_MAX - HASH_TAIL)
+      if (maildir_encode (path, mid, out) <= FOLDER_MAILDIR_MAX - HASH_TAIL)
         lo = mid;
       else
         hi = mid - 1;
@@ -236,12 +244,33 @@ safe_encode (const char *p, size_t n, char *out)
   return (size_t) (o - out);
 }
 
+/* 1 when the N bytes at S end in ".eml" (in any case) and any number of
+   '_'.  */
+static int
+ends_eml (const char *s, size_t n)
+{
+  while (n > 0 && s[n - 1] == '_')
+    n--;
+  return n >= 4 && strncasecmp (s + n - 4, ".eml", 4) == 0;
+}
+
 /* Append the safe form of P (N bytes) at OUT, which has room for
-   2 N + 2 bytes.  */
+   2 N + 3 bytes.  A folder part (FOLDER) is kept apart from the message
+   files beside it: see folder_eml.  */
 static char *
-put_safe (char *out, const char *p, size_t n)
+put_safe (char *out, const char *p, size_t n, int folder)
 {
   size_t len = safe_encode (p, n, out);
+  /* ccfix names message files NNNNNN.eml, and a folder "000001.eml"
+     would take the name of the first message in the same directory.  One
+     '_' more keeps every part apart from those and from each other
+     ("x.eml" and "x.eml_" stay two folders).  Any case: a file system
+     that ignores case would still see the same name.  */
+  if (folder && ends_eml (out, len))
+    {
+      out[len++] = '_';
+      out[len] = '\0';
+    }
   if (len <= FOLDER_NAME_MAX)
     return out + len;
   char tail[HASH_TAIL];
@@ -259,19 +288,20 @@ folder_safe_part (const char *p, size_t n)
 {
   char *out = malloc (2 * n + 2 + HASH_TAIL);
   if (out)
-    put_safe (out, p, n);
+    put_safe (out, p, n, 0);
   return out;
 }
 
 char *
 folder_eml (const char *account, size_t alen, const char *path, size_t n)
 {
-  /* A part of K bytes takes at most 2 K + 1 and its '/': see
-     safe_encode.  */
-  char *out = malloc (2 * alen + 2 + 2 * n + 2);
+  /* A part of K > 0 bytes takes at most 2 K, a '_' and its '/' (see
+     safe_encode), and a '\\' of PATH stands between two parts: 2 N + 2
+     in all, and the NUL.  */
+  char *out = malloc (2 * alen + 2 + 2 * n + 3);
   if (!out)
     return NULL;
-  char *o = put_safe (out, account, alen);
+  char *o = put_safe (out, account, alen, 0);
   const char *end = path + n;
   for (const char *p = path; p < end;)
     {
@@ -281,7 +311,7 @@ folder_eml (const char *account, size_t alen, const char *path, size_t n)
       if (sep > p)
         {
           *o++ = '/';
-          o = put_safe (o, p, (size_t) (sep - p));
+          o = put_safe (o, p, (size_t) (sep - p), 1);
         }
       p = sep + 1;
     }

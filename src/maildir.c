@@ -2,6 +2,7 @@
 #include <config.h>
 #include "maildir.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -11,6 +12,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "grow.h"
 
 /* Mail is private: what ccfix creates is its owner's alone, as Dovecot
    and Courier make it.  */
@@ -54,10 +57,165 @@ make_maildir (int at)
     || make_dir (at, "tmp") < 0 ? -1 : 0;
 }
 
+/* A file of ccfix's that a reader renamed.  */
+struct found
+{
+  char *name;
+  int in_new;
+};
+
+struct maildir_seen
+{
+  char *folder;
+  struct found *files;         /* sorted by their unique names */
+  size_t n;
+};
+
+void
+maildir_init (struct maildir *md)
+{
+  md->tmp = md->cur = md->new = -1;
+  md->seen = NULL;
+  md->nseen = md->seen_cap = md->at = 0;
+}
+
+void
+maildir_free (struct maildir *md)
+{
+  maildir_close (md);
+  for (size_t i = 0; i < md->nseen; i++)
+    {
+      for (size_t k = 0; k < md->seen[i].n; k++)
+        free (md->seen[i].files[k].name);
+      free (md->seen[i].files);
+      free (md->seen[i].folder);
+    }
+  free (md->seen);
+  md->seen = NULL;
+  md->nseen = md->seen_cap = 0;
+}
+
+/* The length of NAME's unique part (what comes before the ':' of its
+   info), when NAME is one ccfix gives: "ORDINAL.HASH.ccfix" and any
+   info.  Else 0.  */
+static size_t
+ccfix_unique (const char *name)
+{
+  size_t d = strspn (name, "0123456789");
+  if (d == 0 || name[d] != '.'
+      || strspn (name + d + 1, "0123456789abcdef") != 16
+      || strncmp (name + d + 17, ".ccfix", 6) != 0)
+    return 0;
+  size_t n = d + 23;
+  return name[n] == ':' || name[n] == '\0' ? n : 0;
+}
+
+static int
+cmp_unique (const char *a, const char *b)
+{
+  size_t na = strcspn (a, ":"), nb = strcspn (b, ":");
+  int c = memcmp (a, b, na < nb ? na : nb);
+  return c ? c : (na > nb) - (na < nb);
+}
+
+static int
+cmp_found (const void *a, const void *b)
+{
+  const struct found *x = a, *y = b;
+  int c = cmp_unique (x->name, y->name);
+  /* cur/ first, then the name: the same order whatever readdir gives.  */
+  return c ? c : x->in_new != y->in_new ? x->in_new - y->in_new
+    : strcmp (x->name, y->name);
+}
+
+static int
+cmp_key (const void *a, const void *b)
+{
+  return cmp_unique (((const struct found *) a)->name,
+                     ((const struct found *) b)->name);
+}
+
+/* Add to S the files of ccfix's in the directory FD (new/ when IN_NEW)
+   that a reader has renamed: in cur/ those whose info is not ccfix's
+   ":2,", in new/ every one (ccfix never writes there).  */
+static int
+scan (struct maildir_seen *s, size_t *cap, int fd, int in_new)
+{
+  int dup_fd = dup (fd);
+  DIR *d = dup_fd < 0 ? NULL : fdopendir (dup_fd);
+  if (!d)
+    {
+      close_keep_errno (dup_fd);
+      return -1;
+    }
+  int r = 0;
+  errno = 0;
+  for (struct dirent *e; (e = readdir (d)); errno = 0)
+    {
+      size_t u = ccfix_unique (e->d_name);
+      if (!u || (!in_new && strcmp (e->d_name + u, ":2,") == 0))
+        continue;
+      struct found *f = grow (s->files, cap, s->n + 1, sizeof *f);
+      char *name = f ? strdup (e->d_name) : NULL;
+      if (!name)
+        {
+          if (f)
+            s->files = f;
+          r = -1;
+          break;
+        }
+      s->files = f;
+      s->files[s->n++] = (struct found) { name, in_new };
+    }
+  if (errno != 0)
+    r = -1;
+  int e = errno;
+  closedir (d);
+  errno = e;
+  return r;
+}
+
+/* Find or make MD's entry for FOLDER, and read its cur/ and new/ when
+   it is new.  Once per folder and input, not per message: a tree of
+   millions of files is read once, and only the renamed files are kept,
+   which a conversion into a fresh tree has none of.  A file a reader
+   renames after that is not seen (see delivery_commit).  */
+static int
+seen_folder (struct maildir *md, const char *folder)
+{
+  for (md->at = 0; md->at < md->nseen; md->at++)
+    if (strcmp (md->seen[md->at].folder, folder) == 0)
+      return 0;
+  struct maildir_seen *s = grow (md->seen, &md->seen_cap, md->nseen + 1,
+                                 sizeof *s);
+  if (!s)
+    return -1;
+  md->seen = s;
+  s += md->nseen;
+  *s = (struct maildir_seen) { strdup (folder), NULL, 0 };
+  size_t cap = 0;
+  if (!s->folder || scan (s, &cap, md->cur, 0) < 0
+      || scan (s, &cap, md->new, 1) < 0)
+    {
+      int e = errno;
+      for (size_t k = 0; k < s->n; k++)
+        free (s->files[k].name);
+      free (s->files);
+      free (s->folder);
+      errno = e;
+      return -1;
+    }
+  /* Not with no files: qsort's array may not be a null pointer.  */
+  if (s->n > 1)
+    qsort (s->files, s->n, sizeof *s->files, cmp_found);
+  md->nseen++;
+  return 0;
+}
+
 int
 maildir_open (struct maildir *md, const char *dir, const char *folder)
 {
-  md->tmp = md->cur = -1;
+  md->tmp = md->cur = md->new = -1;
   if (*folder && (folder[0] != '.' || strchr (folder, '/')
                   || strcmp (folder, ".") == 0 || strcmp (folder, "..") == 0))
     {
@@ -84,7 +242,9 @@ maildir_open (struct maildir *md, const char *dir, const char *folder)
         goto fail;
     }
   if ((md->tmp = open_dir (f, "tmp")) < 0
-      || (md->cur = open_dir (f, "cur")) < 0)
+      || (md->cur = open_dir (f, "cur")) < 0
+      || (md->new = open_dir (f, "new")) < 0
+      || seen_folder (md, folder) < 0)
     goto fail;
   if (f != top)
     close (f);
@@ -104,7 +264,8 @@ maildir_close (struct maildir *md)
 {
   close_keep_errno (md->tmp);
   close_keep_errno (md->cur);
-  md->tmp = md->cur = -1;
+  close_keep_errno (md->new);
+  md->tmp = md->cur = md->new = -1;
 }
 
 int
@@ -114,7 +275,7 @@ maildir_deliver (struct delivery *d, const struct maildir *md,
   if (strlen (hash) != 16 || strspn (hash, "0123456789abcdef") != 16)
     {
       d->fd = -1;
-      d->name = d->tmp = NULL;
+      d->name = d->tmp = d->found = NULL;
       d->failed = "not a hash of 16 hex digits";
       errno = EINVAL;
       return -1;
@@ -122,7 +283,34 @@ maildir_deliver (struct delivery *d, const struct maildir *md,
   /* 20 digits, '.', the hash, ".ccfix:2," and the NUL.  */
   char name[20 + 1 + 16 + 9 + 1];
   snprintf (name, sizeof name, "%" PRIu64 ".%s.ccfix:2,", ordinal, hash);
-  return delivery_open (d, md->tmp, md->cur, name);
+  if (delivery_open (d, md->tmp, md->cur, name) < 0)
+    return -1;
+  /* Maildir's unique name is what comes before the ':'; a reader that
+     sets a flag renames "...:2," to "...:2,S", which link() would not
+     see taken.  */
+  const struct maildir_seen *s = md->at < md->nseen ? &md->seen[md->at]
+                                 : NULL;
+  struct found key = { name, 0 };
+  const struct found *f = s && s->n ? bsearch (&key, s->files, s->n,
+                                               sizeof key, cmp_key) : NULL;
+  /* The first of several (a copy in cur/ and in new/): the same one on
+     every run.  */
+  while (f && f > s->files && cmp_key (f - 1, &key) == 0)
+    f--;
+  if (f)
+    {
+      d->found = strdup (f->name);
+      if (!d->found)
+        {
+          delivery_abort (d);
+          d->failed = "cannot create a temporary file";
+          errno = ENOMEM;
+          return -1;
+        }
+      d->found_dir = f->in_new ? md->new : md->cur;
+      d->found_in = f->in_new ? "new" : "cur";
+    }
+  return 0;
 }
 
 int
@@ -166,7 +354,7 @@ delivery_open (struct delivery *d, int tmpdir, int dir, const char *name)
   d->tmpdir = tmpdir;
   d->fd = -1;
   d->failed = NULL;
-  d->tmp = NULL;
+  d->tmp = d->found = NULL;
   d->name = strdup (name);
   /* A leading '.': never a name ccfix gives a message, and hidden.  */
   size_t n = strlen (name) + sizeof ".ccfix..." + 2 * 20;
@@ -231,13 +419,13 @@ read_full (int fd, unsigned char *p, size_t n)
   return (ssize_t) got;
 }
 
-/* 1 when the regular file under D's name holds the bytes of the
-   temporary file, 0 when anything else is there, -1 with errno set when
-   they cannot be read.  */
+/* 1 when the regular file NAME in DIR holds the bytes of D's temporary
+   file, 0 when anything else is there, -1 with errno set when they
+   cannot be read.  */
 static int
-same_bytes (const struct delivery *d)
+same_bytes (const struct delivery *d, int dir, const char *name)
 {
-  int old = openat (d->dir, d->name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  int old = openat (dir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
   if (old < 0)
     return errno == ELOOP ? 0 : -1;
   int neu = openat (d->tmpdir, d->tmp, O_RDONLY | O_CLOEXEC);
@@ -277,21 +465,33 @@ delivery_commit (struct delivery *d, const struct timespec *mtime)
   d->fd = -1;
   if (close (fd) < 0)
     return fail (d, "cannot close the temporary file");
-  int status = DELIVERED;
-  if (linkat (d->tmpdir, d->tmp, d->dir, d->name, 0) < 0)
+  int status = DELIVERED, same = -1;
+  /* The file a reader renamed is compared with, never linked to: it is
+     the same message.  Should the reader have renamed it again or
+     deleted it since the folder was read, it is delivered anew under
+     its own name rather than the folder read again for each message.  */
+  if (d->found)
+    {
+      same = same_bytes (d, d->found_dir, d->found);
+      if (same < 0 && errno != ENOENT)
+        return fail (d, "cannot compare with the file already there");
+    }
+  if (same < 0 && linkat (d->tmpdir, d->tmp, d->dir, d->name, 0) < 0)
     {
       if (errno != EEXIST)
         return fail (d, "cannot give the file its name");
-      int same = same_bytes (d);
+      same = same_bytes (d, d->dir, d->name);
       if (same < 0)
         return fail (d, "cannot compare with the file already there");
-      status = same ? DELIVERY_SAME : DELIVERY_CONFLICT;
     }
+  if (same >= 0)
+    status = same ? DELIVERY_SAME : DELIVERY_CONFLICT;
   if (unlinkat (d->tmpdir, d->tmp, 0) < 0)
     return fail (d, "cannot remove the temporary file");
   free (d->tmp);
   free (d->name);
-  d->tmp = d->name = NULL;
+  free (d->found);
+  d->tmp = d->name = d->found = NULL;
   return status;
 }
 
@@ -305,5 +505,6 @@ delivery_abort (struct delivery *d)
     unlinkat (d->tmpdir, d->tmp, 0);
   free (d->tmp);
   free (d->name);
-  d->tmp = d->name = NULL;
+  free (d->found);
+  d->tmp = d->name = d->found = NULL;
 }

@@ -3,6 +3,7 @@
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "folder.h"
 #include "testutil.h"
@@ -35,7 +36,21 @@ START_TEST (maildir_hierarchy)
   MAILDIR_IS ("v1.2/final\\a.b", ".v1_2_final.a_b");
   /* Empty parts are no level of their own.  */
   MAILDIR_IS ("\\A\\\\B\\", ".A.B");
-  MAILDIR_IS ("Inbox\\Old", ".Inbox.Old");
+}
+END_TEST
+
+/* Folders under the inbox: Dovecot opens INBOX.Old only as ".INBOX.Old",
+   though it lists ".Inbox.Old" under that name too.  */
+START_TEST (maildir_inbox_children)
+{
+  MAILDIR_IS ("Inbox\\Old", ".INBOX.Old");
+  MAILDIR_IS ("inbox\\Old\\Inbox", ".INBOX.Old.Inbox");
+  MAILDIR_IS ("INBOX\\Old", ".INBOX.Old");
+  MAILDIR_IS ("\\iNBOx\\\\Old", ".INBOX.Old");
+  /* Only a first part that is the inbox.  */
+  MAILDIR_IS ("Old\\Inbox", ".Old.Inbox");
+  MAILDIR_IS ("Inboxes\\Old", ".Inboxes.Old");
+  MAILDIR_IS ("In.box\\Old", ".In_box.Old");
 }
 END_TEST
 
@@ -106,24 +121,45 @@ START_TEST (maildir_long)
   b[299] = 'y';
   char *na = folder_maildir (a, 300), *nb = folder_maildir (b, 300),
     *again = folder_maildir (a, 300);
-  ck_assert_uint_le (strlen (na), FOLDER_NAME_MAX);
+  ck_assert_uint_eq (strlen (na), FOLDER_MAILDIR_MAX);
   ck_assert_int_eq (na[0], '.');
   ck_assert_str_ne (na, nb);
   ck_assert_str_eq (na, again);
-  ck_assert_int_eq (strspn (na + 1, "x"), FOLDER_NAME_MAX - 17 - 1);
-  ck_assert_int_eq (na[FOLDER_NAME_MAX - 17], '~');
+  ck_assert_int_eq (strspn (na + 1, "x"), FOLDER_MAILDIR_MAX - 17 - 1);
+  ck_assert_int_eq (na[FOLDER_MAILDIR_MAX - 17], '~');
   free (na);
   free (nb);
   free (again);
+
+  /* notmuch's limit: a name of FOLDER_MAILDIR_MAX bytes is kept, one
+     byte more is cut.  */
+  char *n = folder_maildir (a, FOLDER_MAILDIR_MAX - 1);
+  ck_assert_uint_eq (strlen (n), FOLDER_MAILDIR_MAX);
+  ck_assert_uint_eq (strspn (n + 1, "x"), FOLDER_MAILDIR_MAX - 1);
+  free (n);
+  n = folder_maildir (a, FOLDER_MAILDIR_MAX);
+  ck_assert_uint_eq (strlen (n), FOLDER_MAILDIR_MAX);
+  ck_assert_int_eq (n[FOLDER_MAILDIR_MAX - 17], '~');
+  free (n);
+  /* The limit is on the whole name, not each part.  */
+  char parts[241];
+  for (int i = 0; i < 240; i++)
+    parts[i] = i % 40 == 39 ? '\\' : 'p';
+  parts[240] = '\0';
+  n = folder_maildir (parts, 240);
+  ck_assert_uint_eq (strlen (n), FOLDER_MAILDIR_MAX);
+  ck_assert_int_eq (n[FOLDER_MAILDIR_MAX - 17], '~');
+  ck_assert_mem_eq (n, ".ppp", 4);
+  free (n);
 
   /* 100 CJK characters take 268 bytes of modified UTF-7: the cut closes
      the run.  */
   char cjk[301];
   for (int i = 0; i < 100; i++)
     memcpy (cjk + 3 * i, "\xe6\x97\xa5", 3);
-  char *n = folder_maildir (cjk, 300);
-  ck_assert_uint_le (strlen (n), FOLDER_NAME_MAX);
-  ck_assert_uint_gt (strlen (n), FOLDER_NAME_MAX - 25);
+  n = folder_maildir (cjk, 300);
+  ck_assert_uint_le (strlen (n), FOLDER_MAILDIR_MAX);
+  ck_assert_uint_gt (strlen (n), FOLDER_MAILDIR_MAX - 25);
   ck_assert (mutf7_balanced (n));
   ck_assert_mem_eq (n, ".&ZeVl", 6);
   free (n);
@@ -133,8 +169,8 @@ START_TEST (maildir_long)
   char stray[300];
   memset (stray, 0x80, 300);
   n = folder_maildir (stray, 300);
-  ck_assert_uint_le (strlen (n), FOLDER_NAME_MAX);
-  ck_assert_uint_gt (strlen (n), FOLDER_NAME_MAX - 25);
+  ck_assert_uint_le (strlen (n), FOLDER_MAILDIR_MAX);
+  ck_assert_uint_gt (strlen (n), FOLDER_MAILDIR_MAX - 25);
   ck_assert_mem_eq (n, ".&AIAAgACA", 10);
   ck_assert (mutf7_balanced (n));
   free (n);
@@ -151,6 +187,34 @@ START_TEST (eml_paths)
   EML_IS ("", "x", "_/x");
   EML_IS ("jeff", "Caf\xc3\xa9 & more", "jeff/Caf\xc3\xa9 & more");
   EML_IS ("jeff", "v1.2", "jeff/v1.2");
+}
+END_TEST
+
+/* A folder is never named like a message file beside it (NNNNNN.eml),
+   and folders that differ stay apart.  */
+START_TEST (eml_not_a_message)
+{
+  EML_IS ("jeff", "000001.eml", "jeff/000001.eml_");
+  EML_IS ("jeff", "000000-unreadable.eml\\000002.EML",
+          "jeff/000000-unreadable.eml_/000002.EML_");
+  EML_IS ("jeff", "x.eMl", "jeff/x.eMl_");
+  EML_IS ("jeff", "x.eml_", "jeff/x.eml__");
+  EML_IS ("jeff", "x.eml__", "jeff/x.eml___");
+  EML_IS ("jeff", "x.emlx\\eml\\x.em\\x.eml.d",
+          "jeff/x.emlx/eml/x.em/x.eml.d");
+  /* A leading '.' is '_' first: "_eml" is no message's name.  */
+  EML_IS ("jeff", ".eml", "jeff/_eml");
+  /* The account directory holds no message files: kept.  */
+  EML_IS ("x.eml", "y", "x.eml/y");
+  /* A part that would grow past the limit is cut as any long one, and
+     ends in the hash.  */
+  char a[FOLDER_NAME_MAX + 1];
+  memset (a, 'e', FOLDER_NAME_MAX - 4);
+  memcpy (a + FOLDER_NAME_MAX - 4, ".eml", 5);
+  char *p = folder_eml ("j", 1, a, FOLDER_NAME_MAX);
+  ck_assert_uint_eq (strlen (p), 2 + FOLDER_NAME_MAX);
+  ck_assert_int_eq (p[2 + FOLDER_NAME_MAX - 17], '~');
+  free (p);
 }
 END_TEST
 
@@ -199,15 +263,19 @@ START_TEST (eml_long)
 END_TEST
 
 /* 1 when every part of P (split at '/') is a name that stays where it
-   is.  (Plain tests, not an assertion per byte: each of Check's passing
-   assertions costs a system call.)  */
+   is, and none after the account's is a message file's.  (Plain tests,
+   not an assertion per byte: each of Check's passing assertions costs a
+   system call.)  */
 static int
 safe_path (const char *p)
 {
+  const char *start = p;
   for (;;)
     {
       size_t n = strcspn (p, "/");
       if (n == 0 || n > FOLDER_NAME_MAX || p[0] == '.')
+        return 0;
+      if (p != start && n >= 4 && strncasecmp (p + n - 4, ".eml", 4) == 0)
         return 0;
       for (size_t i = 0; i < n; i++)
         if ((unsigned char) p[i] < 0x20 || p[i] == 0x7f)
@@ -225,7 +293,7 @@ safe_maildir (const char *m)
   if (!*m)
     return 1;
   if (m[0] != '.' || !m[1] || m[1] == '~' || strcmp (m, "..") == 0
-      || strlen (m) > FOLDER_NAME_MAX || strchr (m, '/')
+      || strlen (m) > FOLDER_MAILDIR_MAX || strchr (m, '/')
       || !mutf7_balanced (m))
     return 0;
   for (const char *c = m; *c; c++)
@@ -237,7 +305,8 @@ safe_maildir (const char *m)
 START_TEST (random_names_stay_inside)
 {
   /* Names drawn from the bytes that make trouble.  */
-  static const char pool[] = "./\\\x01\x1f\x7f\x80\x85\xc3\xa9\xe6\xff&a ";
+  static const char pool[] = "./\\\x01\x1f\x7f\x80\x85\xc3\xa9\xe6\xff&a "
+    "eml";
   unsigned seed = 12345;
   for (int round = 0; round < 2000; round++)
     {
@@ -264,12 +333,14 @@ main (void)
   TCase *tc = tcase_create ("Maildir");
   tcase_add_test (tc, maildir_hierarchy);
   tcase_add_test (tc, maildir_inbox);
+  tcase_add_test (tc, maildir_inbox_children);
   tcase_add_test (tc, maildir_modified_utf7);
   tcase_add_test (tc, maildir_hostile);
   tcase_add_test (tc, maildir_long);
   suite_add_tcase (s, tc);
   tc = tcase_create ("eml");
   tcase_add_test (tc, eml_paths);
+  tcase_add_test (tc, eml_not_a_message);
   tcase_add_test (tc, eml_hostile);
   tcase_add_test (tc, eml_long);
   suite_add_tcase (s, tc);

@@ -120,18 +120,19 @@ slurp (const char *p)
 START_TEST (tree)
 {
   struct maildir md;
+  maildir_init (&md);
   ck_assert_int_eq (maildir_open (&md, dir, ""), 0);
-  maildir_close (&md);
+  maildir_free (&md);
   ck_assert (is_dir (path_in (dir, "cur")));
   ck_assert (is_dir (path_in (dir, "new")));
   ck_assert (is_dir (path_in (dir, "tmp")));
   ck_assert_int_ne (access (path_in (dir, "maildirfolder"), F_OK), 0);
 
   ck_assert_int_eq (maildir_open (&md, dir, ".Filed Mail.FYI"), 0);
-  maildir_close (&md);
+  maildir_free (&md);
   /* Again: an existing tree is added to.  */
   ck_assert_int_eq (maildir_open (&md, dir, ".Filed Mail.FYI"), 0);
-  maildir_close (&md);
+  maildir_free (&md);
   char f[PATH_MAX];
   FORMAT (f, "%s/.Filed Mail.FYI", dir);
   ck_assert (is_dir (path_in (f, "cur")));
@@ -157,6 +158,7 @@ END_TEST
 START_TEST (fresh_and_again)
 {
   struct maildir md;
+  maildir_init (&md);
   ck_assert_int_eq (maildir_open (&md, dir, ""), 0);
   struct timespec date = { DATE, 0 };
   ck_assert_int_eq (deliver_str (&md, "Subject: hi\n\nbody\n", &date),
@@ -191,15 +193,126 @@ START_TEST (fresh_and_again)
   ck_assert_int_eq (stat (p, &st2), 0);
   ck_assert_uint_eq (st2.st_ino, st.st_ino);
   ck_assert_int_eq (entries (path_in (dir, "tmp")), 0);
-  maildir_close (&md);
+  maildir_free (&md);
 }
 END_TEST
 
 /* Files longer than the comparison's chunk, differing only near the
    end.  */
+/* The inode of P, 0 when it is not there.  */
+static ino_t
+inode (const char *p)
+{
+  struct stat st;
+  return lstat (p, &st) == 0 ? st.st_ino : 0;
+}
+
+/* A reader that sets a flag renames NAME ("...:2,") to "...:2,S", or
+   moves the file to new/: the same message, by Maildir's unique name,
+   found when the folder is opened.  */
+START_TEST (renamed_by_reader)
+{
+  struct maildir md;
+  maildir_init (&md);
+  ck_assert_int_eq (maildir_open (&md, dir, ".F"), 0);
+  const char *msg = "Subject: hi\n\nbody\n";
+  ck_assert_int_eq (deliver_str (&md, msg, NULL), DELIVERED);
+  maildir_free (&md);
+  char cur[PATH_MAX], seen[PATH_MAX], new[PATH_MAX], moved[PATH_MAX];
+  FORMAT (cur, "%s/.F/cur", dir);
+  FORMAT (seen, "%s/.F/cur/" NAME "RS", dir);
+  FORMAT (new, "%s/.F/new", dir);
+  FORMAT (moved, "%s/.F/new/7." HASH ".ccfix", dir);
+  ck_assert_int_eq (rename (path_in (cur, NAME), seen), 0);
+  ino_t ino = inode (seen);
+
+  /* Same bytes: left alone, under the reader's name.  */
+  maildir_init (&md);
+  ck_assert_int_eq (maildir_open (&md, dir, ".F"), 0);
+  struct delivery d;
+  ck_assert_int_eq (maildir_deliver (&d, &md, 7, HASH), 0);
+  ck_assert_str_eq (d.found, NAME "RS");
+  ck_assert_str_eq (d.found_in, "cur");
+  write_str (d.fd, msg);
+  ck_assert_int_eq (delivery_commit (&d, NULL), DELIVERY_SAME);
+  /* Different bytes: the conflict, nothing written.  */
+  ck_assert_int_eq (deliver_str (&md, "Subject: ho\n\nbody\n", NULL),
+                    DELIVERY_CONFLICT);
+  ck_assert_int_eq (entries (cur), 1);
+  ck_assert_uint_eq (inode (seen), ino);
+  ck_assert_str_eq (slurp (seen), msg);
+  ck_assert_int_eq (entries (path_in (dir, ".F/tmp")), 0);
+  maildir_free (&md);
+
+  /* Moved to new/, with or without an info.  */
+  ck_assert_int_eq (rename (seen, moved), 0);
+  maildir_init (&md);
+  ck_assert_int_eq (maildir_open (&md, dir, ".F"), 0);
+  ck_assert_int_eq (maildir_deliver (&d, &md, 7, HASH), 0);
+  ck_assert_str_eq (d.found_in, "new");
+  write_str (d.fd, msg);
+  ck_assert_int_eq (delivery_commit (&d, NULL), DELIVERY_SAME);
+  ck_assert_int_eq (entries (cur), 0);
+  ck_assert_int_eq (entries (new), 1);
+  maildir_free (&md);
+
+  /* Deleted after the folder was read: delivered again, as a re-run
+     does.  */
+  maildir_init (&md);
+  ck_assert_int_eq (maildir_open (&md, dir, ".F"), 0);
+  ck_assert_int_eq (unlink (moved), 0);
+  ck_assert_int_eq (deliver_str (&md, msg, NULL), DELIVERED);
+  ck_assert_str_eq (slurp (path_in (cur, NAME)), msg);
+  maildir_free (&md);
+}
+END_TEST
+
+/* Only ccfix's own names count, and only the message's own.  */
+START_TEST (renamed_others)
+{
+  char cur[PATH_MAX];
+  FORMAT (cur, "%s/cur", dir);
+  struct maildir md;
+  maildir_init (&md);
+  ck_assert_int_eq (maildir_open (&md, dir, ""), 0);
+  maildir_free (&md);
+  const char *other[] = {
+    "8." HASH ".ccfix:2,S", "17." HASH ".ccfix:2,S", "7." HASH ".ccfixx:2,S",
+    "7." HASH "0.ccfix:2,S", "x7." HASH ".ccfix:2,S", "7.0123456789ABCDEF"
+    ".ccfix:2,S", "7." HASH ".ccfix.host:2,S"
+  };
+  for (size_t k = 0; k < sizeof other / sizeof *other; k++)
+    {
+      int fd = open (path_in (cur, other[k]), O_WRONLY | O_CREAT, 0600);
+      ck_assert_int_ge (fd, 0);
+      write_str (fd, "Subject: hi\n\nbody\n");
+      close (fd);
+    }
+  maildir_init (&md);
+  ck_assert_int_eq (maildir_open (&md, dir, ""), 0);
+  struct delivery d;
+  ck_assert_int_eq (maildir_deliver (&d, &md, 7, HASH), 0);
+  ck_assert_ptr_null (d.found);
+  write_str (d.fd, "Subject: hi\n\nbody\n");
+  ck_assert_int_eq (delivery_commit (&d, NULL), DELIVERED);
+  /* Opened again by the same MD: what was read is kept, not read
+     again.  */
+  maildir_close (&md);
+  ck_assert_int_eq (maildir_open (&md, dir, ".G"), 0);
+  maildir_close (&md);
+  ck_assert_int_eq (maildir_open (&md, dir, ""), 0);
+  ck_assert_uint_eq (md.nseen, 2);
+  ck_assert_int_eq (deliver_str (&md, "Subject: hi\n\nbody\n", NULL),
+                    DELIVERY_SAME);
+  maildir_free (&md);
+  ck_assert_int_eq (entries (cur), 8);
+}
+END_TEST
+
 START_TEST (large_compare)
 {
   struct maildir md;
+  maildir_init (&md);
   ck_assert_int_eq (maildir_open (&md, dir, ".Big"), 0);
   size_t n = 300 * 1000;
   char *a = malloc (n + 1);
@@ -211,13 +324,14 @@ START_TEST (large_compare)
   a[n - 2] = '!';
   ck_assert_int_eq (deliver_str (&md, a, NULL), DELIVERY_CONFLICT);
   free (a);
-  maildir_close (&md);
+  maildir_free (&md);
 }
 END_TEST
 
 START_TEST (abort_and_errors)
 {
   struct maildir md;
+  maildir_init (&md);
   ck_assert_int_eq (maildir_open (&md, dir, ""), 0);
   struct delivery d;
   ck_assert_int_eq (maildir_deliver (&d, &md, 7, HASH), 0);
@@ -238,20 +352,21 @@ START_TEST (abort_and_errors)
   struct stat st;
   ck_assert_int_eq (lstat (path_in (dir, "cur/" NAME), &st), 0);
   ck_assert (S_ISLNK (st.st_mode));
-  maildir_close (&md);
+  maildir_free (&md);
 }
 END_TEST
 
 START_TEST (mtime_unset)
 {
   struct maildir md;
+  maildir_init (&md);
   ck_assert_int_eq (maildir_open (&md, dir, ""), 0);
   time_t before = time (NULL);
   ck_assert_int_eq (deliver_str (&md, "x", NULL), DELIVERED);
   struct stat st;
   ck_assert_int_eq (stat (path_in (dir, "cur/" NAME), &st), 0);
   ck_assert_int_ge (st.st_mtime, before - 1);
-  maildir_close (&md);
+  maildir_free (&md);
 }
 END_TEST
 
@@ -331,9 +446,10 @@ START_TEST (hostile_names_stay_inside)
 
       char *f = folder_maildir (h, strlen (h));
       struct maildir md;
+      maildir_init (&md);
       ck_assert_msg (maildir_open (&md, dir, f) == 0, "%s", f);
       ck_assert (inside (md.cur) && inside (md.tmp));
-      maildir_close (&md);
+      maildir_free (&md);
       free (f);
     }
   /* Nothing was made beside DIR.  */
@@ -357,6 +473,7 @@ race (const char *bytes_a, const char *bytes_b)
       if (pid[k] == 0)
         {
           struct maildir md;
+          maildir_init (&md);
           if (maildir_open (&md, dir, ".Race") < 0)
             _exit (99);
           struct delivery d;
@@ -408,6 +525,59 @@ START_TEST (parallel_runs)
 }
 END_TEST
 
+/* Two runs at once into a folder where a reader renamed the message's
+   file: both compare, neither links, the reader's file stays alone.  */
+START_TEST (parallel_renamed)
+{
+  struct maildir md;
+  maildir_init (&md);
+  ck_assert_int_eq (maildir_open (&md, dir, ".Race"), 0);
+  ck_assert_int_eq (deliver_str (&md, "same\n", NULL), DELIVERED);
+  maildir_free (&md);
+  char cur[PATH_MAX], seen[PATH_MAX];
+  FORMAT (cur, "%s/.Race/cur", dir);
+  FORMAT (seen, "%s/.Race/cur/" NAME "S", dir);
+  ck_assert_int_eq (rename (path_in (cur, NAME), seen), 0);
+  for (int round = 0; round < 10; round++)
+    {
+      int gate[2];
+      ck_assert_int_eq (pipe (gate), 0);
+      pid_t pid[2];
+      for (int k = 0; k < 2; k++)
+        {
+          pid[k] = fork ();
+          ck_assert_int_ge (pid[k], 0);
+          if (pid[k] == 0)
+            {
+              maildir_init (&md);
+              struct delivery d;
+              if (maildir_open (&md, dir, ".Race") < 0
+                  || maildir_deliver (&d, &md, 7, HASH) < 0
+                  || write (d.fd, "same\n", 5) != 5)
+                _exit (99);
+              char c;
+              close (gate[1]);
+              if (read (gate[0], &c, 1) != 0)
+                _exit (99);
+              int r = delivery_commit (&d, NULL);
+              _exit (r < 0 ? 99 : r);
+            }
+        }
+      close (gate[0]);
+      close (gate[1]);
+      for (int k = 0; k < 2; k++)
+        {
+          int status;
+          ck_assert_int_eq (waitpid (pid[k], &status, 0), pid[k]);
+          ck_assert (WIFEXITED (status));
+          ck_assert_int_eq (WEXITSTATUS (status), DELIVERY_SAME);
+        }
+      ck_assert_int_eq (entries (cur), 1);
+      ck_assert_str_eq (slurp (seen), "same\n");
+    }
+}
+END_TEST
+
 int
 main (void)
 {
@@ -416,6 +586,8 @@ main (void)
   tcase_add_checked_fixture (tc, setup, teardown);
   tcase_add_test (tc, tree);
   tcase_add_test (tc, fresh_and_again);
+  tcase_add_test (tc, renamed_by_reader);
+  tcase_add_test (tc, renamed_others);
   tcase_add_test (tc, large_compare);
   tcase_add_test (tc, abort_and_errors);
   tcase_add_test (tc, mtime_unset);
@@ -426,6 +598,7 @@ main (void)
   tcase_add_test (tc, dir_open_refuses_escapes);
   tcase_add_test (tc, hostile_names_stay_inside);
   tcase_add_test (tc, parallel_runs);
+  tcase_add_test (tc, parallel_renamed);
   suite_add_tcase (s, tc);
   return check_main (s);
 }

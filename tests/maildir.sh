@@ -1,10 +1,11 @@
 #!/bin/sh
 # --convert=maildir and eml, read back by software that shares no code
-# with ccfix (Python's email, Dovecot's IMAP server, mblaze), through
-# tests/maildir_check.py: folders (hostile ones too), MacBinary items
-# built with a real header and CRC, PCX faxes.  Then what a user meets:
-# re-runs that change nothing, a conflicting file left alone, several
-# accounts at once, the report, refusals.
+# with ccfix (Python's email, Dovecot's IMAP server, mblaze, notmuch),
+# through tests/maildir_check.py: folders (hostile ones too), MacBinary
+# items built with a real header and CRC, PCX faxes.  Then what a user
+# meets: re-runs that change nothing, also after a reader set flags, a
+# conflicting file left alone, several accounts at once, the report,
+# refusals.
 . "${srcdir:-.}/tests/testlib.sh"
 srcdir=${srcdir:-.}
 check_py=$srcdir/tests/maildir_check.py
@@ -21,6 +22,8 @@ fi
   bad "dovecot-imapd is not installed (a test dependency: see README)"
 command -v mshow > /dev/null 2>&1 ||
   bad "mblaze is not installed (a test dependency: see README)"
+command -v notmuch > /dev/null 2>&1 ||
+  bad "notmuch is not installed (a test dependency: see README)"
 
 rule="--count-from=slot --count-to=data"
 ex=$tmp/acct.ccm
@@ -52,6 +55,42 @@ for fmt in maildir eml; do
   state "$out" > "$tmp/after"
   cmp -s "$tmp/before" "$tmp/after" && ok || bad "$fmt: a re-run changed the tree"
 done
+
+# notmuch indexes every file: a folder name too long for its index
+# (Xapian's terms) would stop it indexing anything.  Then it marks every
+# message read, renaming "...:2," to "...:2,S" as any reader does, and one
+# file is moved to new/: a re-run sees each as the message it is and
+# changes nothing; other bytes in a renamed file are still a conflict.
+if command -v notmuch > /dev/null 2>&1; then
+  nm=$tmp/nm
+  cp -a "$tmp/maildir/out" "$nm" || exit 1
+  printf '[database]\npath=%s\n[new]\ntags=unread\nignore=maildirfolder\n[maildir]\nsynchronize_flags=true\n' \
+    "$nm" > "$tmp/nm.cfg"
+  notmuch () { HOME=$tmp NOTMUCH_CONFIG=$tmp/nm.cfg command notmuch "$@"; }
+  files=$(find "$nm" -path '*/cur/*' -type f | wc -l)
+  notmuch new --quiet > "$tmp/nm.out" 2>&1 || bad "notmuch new: $(cat "$tmp/nm.out")"
+  n=$(notmuch count --output=files '*')
+  [ "$n" = "$files" ] && ok ||
+    bad "notmuch indexed $n of $files files: $(head -c 300 "$tmp/nm.out")"
+  notmuch tag -unread -- '*' || bad "notmuch tag"
+  n=$(find "$nm" -path '*/cur/*' -name '*.ccfix:2,S' | wc -l)
+  [ "$n" = "$files" ] && ok || bad "notmuch renamed $n of $files files"
+  f=$(find "$nm/.Projects/cur" -type f)
+  mv "$f" "$nm/.Projects/new/$(basename "${f%%:*}")" || exit 1
+  state "$nm" > "$tmp/before"
+  expect 0 "maildir after flags" "$CCFIX" --convert=maildir $rule -o "$nm" "$ex"
+  state "$nm" > "$tmp/after"
+  cmp -s "$tmp/before" "$tmp/after" && ok ||
+    bad "maildir: a re-run after flags changed the tree: $(diff "$tmp/before" "$tmp/after" | head -n 5)"
+  f=$(find "$nm/.Faxes/cur" -type f)
+  printf 'not this message\n' > "$f"
+  expect 1 "conflict after flags" "$CCFIX" --convert=maildir $rule -o "$nm" "$ex"
+  grep -q "^ccfix: $ex:[0-9]*: message 4: $nm/.Faxes/cur/4\.[0-9a-f]*\.ccfix:2,S holds other bytes; left alone$" \
+    "$tmp/err" && ok || bad "conflict after flags: $(cat "$tmp/err")"
+  [ "$(cat "$f")" = "not this message" ] && ok || bad "conflict after flags: file overwritten"
+  [ "$(find "$nm/.Faxes/cur" -type f | wc -l)" -eq 1 ] && ok ||
+    bad "conflict after flags: $(ls "$nm/.Faxes/cur")"
+fi
 
 # Maildir: each file's mtime is its message's date (the stream's dates
 # have no zone, so -0000: read as UTC).

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "grow.h"
+#include "target.h"
 
 /* Mail is private: what ccfix creates is its owner's alone, as Dovecot
    and Courier make it.  */
@@ -236,8 +237,16 @@ maildir_open (struct maildir *md, const char *dir, const char *folder)
     {
       if (make_dir (top, folder) < 0 || (f = open_dir (top, folder)) < 0)
         goto fail;
-      int m = openat (f, "maildirfolder",
-                      O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, FILE_MODE);
+      /* Not blocking on a FIFO there, which is no marker.  */
+      int m = openat (f, "maildirfolder", O_WRONLY | O_CREAT | O_NOFOLLOW
+                      | O_NONBLOCK | O_CLOEXEC, FILE_MODE);
+      struct stat st;
+      if (m >= 0 && fstat (m, &st) == 0 && !S_ISREG (st.st_mode))
+        {
+          close (m);
+          m = -1;
+          errno = EEXIST;
+        }
       if (m < 0 || close (m) < 0 || make_maildir (f) < 0)
         goto fail;
     }
@@ -377,6 +386,15 @@ delivery_open (struct delivery *d, int tmpdir, int dir, const char *name)
       if (d->fd < 0 && errno != EEXIST)
         break;
     }
+  /* Listed at once: a signal from here on must find it.  */
+  if (d->fd >= 0 && target_pending (tmpdir, d->tmp) < 0)
+    {
+      int e = errno;
+      close (d->fd);
+      unlinkat (tmpdir, d->tmp, 0);
+      d->fd = -1;
+      errno = e;
+    }
   if (d->fd < 0)
     {
       int e = errno;
@@ -425,7 +443,9 @@ read_full (int fd, unsigned char *p, size_t n)
 static int
 same_bytes (const struct delivery *d, int dir, const char *name)
 {
-  int old = openat (dir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  /* Not blocking: a FIFO under the name is no message, and must not
+     hold the run.  */
+  int old = openat (dir, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
   if (old < 0)
     return errno == ELOOP ? 0 : -1;
   int neu = openat (d->tmpdir, d->tmp, O_RDONLY | O_CLOEXEC);
@@ -488,6 +508,7 @@ delivery_commit (struct delivery *d, const struct timespec *mtime)
     status = same ? DELIVERY_SAME : DELIVERY_CONFLICT;
   if (unlinkat (d->tmpdir, d->tmp, 0) < 0)
     return fail (d, "cannot remove the temporary file");
+  target_pending_done (d->tmp);
   free (d->tmp);
   free (d->name);
   free (d->found);
@@ -502,7 +523,10 @@ delivery_abort (struct delivery *d)
     close (d->fd);
   d->fd = -1;
   if (d->tmp)
-    unlinkat (d->tmpdir, d->tmp, 0);
+    {
+      unlinkat (d->tmpdir, d->tmp, 0);
+      target_pending_done (d->tmp);
+    }
   free (d->tmp);
   free (d->name);
   free (d->found);

@@ -16,33 +16,39 @@
 #include "diag.h"
 
 /* The temporary files a signal must not leave behind: a fixed list, since
-   the handler may neither lock nor allocate.  A run has at most a report
-   and one output pending at once.  */
+   the handler may neither lock nor allocate.  A run has at most a report,
+   one output and one delivered file pending at once.  Each is a name in
+   a directory, the directory set before the name.  */
 #define PENDING_MAX 8
-static char *volatile pending[PENDING_MAX];
+static struct
+{
+  volatile int dir;
+  char *volatile name;
+} pending[PENDING_MAX];
 
 /* As many links as the kernel follows in one path.  */
 #define LINKS_MAX 40
 
-static int
-pending_add (char *tmp)
+int
+target_pending (int dir, char *name)
 {
   for (size_t i = 0; i < PENDING_MAX; i++)
-    if (!pending[i])
+    if (!pending[i].name)
       {
-        pending[i] = tmp;
+        pending[i].dir = dir;
+        pending[i].name = name;
         return 0;
       }
   errno = EMFILE;
   return -1;
 }
 
-static void
-pending_remove (const char *tmp)
+void
+target_pending_done (const char *name)
 {
   for (size_t i = 0; i < PENDING_MAX; i++)
-    if (pending[i] == tmp)
-      pending[i] = NULL;
+    if (pending[i].name == name)
+      pending[i].name = NULL;
 }
 
 void
@@ -50,9 +56,9 @@ target_cleanup_signal (void)
 {
   for (size_t i = 0; i < PENDING_MAX; i++)
     {
-      char *p = pending[i];
+      char *p = pending[i].name;
       if (p)
-        unlink (p);
+        unlinkat (pending[i].dir, p, 0);
     }
 }
 
@@ -236,12 +242,12 @@ open_temporary (struct target *t, const struct stat *like)
     }
   snprintf (t->tmp, n, "%s.ccfix-XXXXXX", t->path);
   /* Listed first: a signal right after mkstemp must find it.  */
-  if (pending_add (t->tmp) == 0)
+  if (target_pending (AT_FDCWD, t->tmp) == 0)
     t->fd = mkstemp (t->tmp);
   if (t->fd < 0)
     {
       target_error (t, "cannot create a temporary file", errno);
-      pending_remove (t->tmp);
+      target_pending_done (t->tmp);
       free (t->tmp);
       t->tmp = NULL;
       return -1;
@@ -477,7 +483,7 @@ target_commit (struct target *t, const char *suffix)
     }
   if (rename (t->tmp, t->path) < 0)
     return commit_failed (t, "cannot rename the temporary file");
-  pending_remove (t->tmp);
+  target_pending_done (t->tmp);
   free (t->tmp);
   t->tmp = NULL;
   int r = sync_directory (t->path);
@@ -500,7 +506,7 @@ target_abort (struct target *t)
   if (t->fd >= 0)
     close (t->fd);
   t->fd = -1;
-  pending_remove (t->tmp);
+  target_pending_done (t->tmp);
   unlink (t->tmp);
   free (t->tmp);
   t->tmp = NULL;

@@ -50,6 +50,12 @@ void target_abort (struct target *t);
 
 /* Remove every pending temporary file: from a signal handler.  */
 void target_cleanup_signal (void);
+/* The temporary file NAME in the directory DIR (AT_FDCWD: NAME as it is),
+   which target_cleanup_signal removes until target_pending_done is told
+   of NAME, the same pointer: before NAME is freed.  -1 with errno set
+   when too many are pending.  */
+int target_pending (int dir, char *name);
+void target_pending_done (const char *name);
 
 /* One file a run names, for target_check_distinct.  */
 struct file_use

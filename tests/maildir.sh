@@ -161,4 +161,40 @@ expect 2 "--macbinary without --convert" "$CCFIX" --macbinary=keep "$ex"
 : > "$tmp/plain"
 expect 2 "maildir -o FILE" "$CCFIX" --convert=maildir -o "$tmp/plain" "$ex"
 
+# A FIFO under a name ccfix would write is no message: a conflict, left
+# alone, and never waited on (nor a FIFO where a folder's maildirfolder
+# marker goes, which stops the run).
+for fmt in maildir eml; do
+  out=$tmp/fifo-$fmt
+  "$CCFIX" -q --convert=$fmt $rule -o "$out" "$ex" 2> /dev/null
+  f=$(find "$out" -name '*.eml' -o -path '*/cur/*' -type f | LC_ALL=C sort | head -n 1)
+  rm "$f" && mkfifo "$f"
+  expect 1 "$fmt: a FIFO under a message's name" \
+    timeout 60 "$CCFIX" -q --convert=$fmt $rule -o "$out" "$ex"
+  [ -p "$f" ] && ok || bad "$fmt: the FIFO was replaced"
+done
+out=$tmp/fifo-marker
+mkdir -p "$out/.Filed Mail.FYI"
+mkfifo "$out/.Filed Mail.FYI/maildirfolder"
+expect 2 "maildir: a FIFO for a folder's marker" \
+  timeout 60 "$CCFIX" -q --convert=maildir $rule -o "$out" "$ex"
+
+# SIGINT in the middle of a delivery leaves no temporary file: a stream
+# long enough to be stopped while it is written.
+for fmt in maildir eml; do
+  out=$tmp/sigint-$fmt
+  i=0; while [ $i -lt 400 ]; do cat "$ex"; i=$((i + 1)); done > "$tmp/long.ccm"
+  "$CCFIX" -q --convert=$fmt $rule -o "$out" "$tmp/long.ccm" 2> /dev/null &
+  pid=$!
+  i=0
+  while [ "$(find "$out" -type f 2> /dev/null | wc -l)" -lt 50 ] && [ $i -lt 300 ]; do
+    sleep 0.1; i=$((i + 1))
+  done
+  kill -INT $pid
+  wait $pid; st=$?
+  [ $st -eq 130 ] && ok || bad "$fmt: SIGINT: status $st"
+  find "$out" -name '.ccfix.*' | grep -q . \
+    && bad "$fmt: SIGINT left temporary files: $(find "$out" -name '.ccfix.*')" || ok
+done
+
 summary maildir

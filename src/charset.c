@@ -143,6 +143,13 @@ charset_convert (struct charset *cs, struct input *in, uint64_t from,
           memcpy (cs->stage + n, p, k);
           n += k;
         }
+      /* Nothing more to be read before TO: the input failed (in->err),
+         and would fail again, for ever.  */
+      if (n == kept && at < to)
+        {
+          *bad = base;
+          return -1;
+        }
       char *ip = cs->stage;
       size_t il = n;
       size_t r = run (cs, &ip, &il, sink, ctx, len);

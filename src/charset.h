@@ -37,9 +37,9 @@ void charset_to_buf (void *ctx, const char *p, size_t n);
 /* Convert [FROM, TO) of IN, handing the converted bytes to SINK (which may
    be NULL: only measure).  Returns 0 with *LEN the converted length; -1
    with *BAD the offset of the first byte that is not a whole character
-   of the source code page (invalid, or cut off at TO); -2 with *BAD the
-   offset of a character of the source that the target lacks, and
-   CS->unmapped that character.  */
+   of the source code page (invalid, or cut off at TO, or where the
+   input failed: IN->err); -2 with *BAD the offset of a character of the
+   source that the target lacks, and CS->unmapped that character.  */
 int charset_convert (struct charset *cs, struct input *in, uint64_t from,
                      uint64_t to,
                      void (*sink) (void *ctx, const char *p, size_t n),

@@ -1115,7 +1115,9 @@ message_begin (struct conv *v, const char *sender, const char *date,
       return;
     }
   v->file_last = -1;
-  if (v->trouble || open_folder (v, framed) < 0)
+  /* After a failed read (of its hash, say) the message is not delivered:
+     no folder, no file.  */
+  if (v->trouble || v->in.err || open_folder (v, framed) < 0)
     return;
   char name[64];
   int r;
@@ -1180,15 +1182,19 @@ message_end (struct conv *v, const struct cdate *date)
   v->delivering = 0;
   if (v->file_last != '\n')
     v->out.write (v->out.ctx, "\n", 1);
-  if (output_flush (&v->file) < 0)
+  int failed = output_flush (&v->file) < 0, err = v->file.err;
+  v->file.err = 0;
+  v->file.fd = -1;
+  /* A message made from bytes that were not all read (a truncated body,
+     a hash of the wrong bytes) never gets its name: a re-run delivers
+     it.  The run stops, and says why once.  */
+  if (failed || v->in.err)
     {
-      int err = v->file.err;
-      v->file.err = 0;
       delivery_abort (&v->d);
-      file_error (v, v->path, "cannot write", err);
+      if (!v->in.err)
+        file_error (v, v->path, "cannot write", err);
       return;
     }
-  v->file.fd = -1;
   struct timespec t = { 0, 0 };
   if (date)
     t.tv_sec = (time_t) date_unix (date);
@@ -1438,6 +1444,10 @@ report_message (struct conv *v, uint64_t off, uint64_t end,
     }
   else if (note_items (v) < 0 || note_repairs (v) < 0)
     return -1;
+  /* A read failed: the message was not written whole (nor hashed
+     right).  */
+  if (v->in.err)
+    return 0;
   struct convert_note cn = { v->id, v->output,
                              v->c->format == CONVERT_MBOX ? NULL : v->path,
                              v->notes, v->nnotes };
@@ -1599,6 +1609,11 @@ convert_stream (int fd, const char *name, const char *account,
   if (out)
     {
       v.stream = out;
+      /* A failed read may leave anything composed from then on wrong:
+         the mbox breaks off where it happens, keeping what it was given
+         before.  */
+      v.in.on_error = output_halt;
+      v.in.on_error_ctx = out;
       mbox_init (&v.mb, out);
       v.out = (struct sink) { mbox_write, &v.mb };
       v.plain = (struct sink) { mbox_write_plain, &v.mb };
@@ -1611,7 +1626,7 @@ convert_stream (int fd, const char *name, const char *account,
   uint64_t first = first_message (&v.in);
   int status = learn_stream (&v.in, first, c->s, &v.f, st);
   v.line = 1 + count_lf (&v.in, 0, first);
-  if (status == 0 && first > 0)
+  if (status == 0 && first > 0 && !v.in.err)
     convert_preamble (&v, first);
   if (status == 0)
     {

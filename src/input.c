@@ -82,6 +82,8 @@ fail (struct input *in, const char *what)
     {
       in->err = errno ? errno : EIO;
       in->err_what = what;
+      if (in->on_error)
+        in->on_error (in->on_error_ctx);
     }
   in->eof = 1;
 }

@@ -50,6 +50,13 @@ struct input
   /* Told the total read so far after each read, when set.  */
   void (*on_read) (void *ctx, uint64_t bytes);
   void *on_read_ctx;
+
+  /* Called once, when a read first fails, when set.  A failed read looks
+     like the end of the input to whoever asked (NULL, -1), so whatever
+     is being made from the bytes may be wrong from there on: this is
+     where its writer stops writing (output_halt).  */
+  void (*on_error) (void *ctx);
+  void *on_error_ctx;
 };
 
 /* MEM_CAP bytes of look-ahead stay in memory; more go to a spill file
@@ -59,7 +66,9 @@ void input_close (struct input *in);
 
 /* The bytes at OFF: a pointer to *AVAIL >= 1 contiguous bytes, valid until
    the next call on IN; NULL at the end of the input or on an error
-   (in->err tells which).  OFF must not be below the kept offset.  */
+   (in->err tells which: what is made of the bytes around an error, a
+   frame, a hash, a message, must not be committed).  OFF must not be
+   below the kept offset.  */
 const unsigned char *input_at_slow (struct input *in, uint64_t off,
                                     size_t *avail);
 

@@ -78,15 +78,32 @@ write_run (struct output *out)
   const unsigned char *p;
   size_t n;
   if (to - from <= RUN_SHORT)
+    while (!out->err && input_chunk (in, &from, to, &p, &n))
+      buffer (out, p, n);
+  else
     {
+      write_all (out, out->buf, out->len);
+      out->len = 0;
       while (!out->err && input_chunk (in, &from, to, &p, &n))
-        buffer (out, p, n);
-      return;
+        write_all (out, p, n);
     }
-  write_all (out, out->buf, out->len);
-  out->len = 0;
-  while (!out->err && input_chunk (in, &from, to, &p, &n))
-    write_all (out, p, n);
+  /* Bytes read once that cannot be read again: the output breaks off
+     there, never with a gap (the input says why).  */
+  if (from < to)
+    out->halted = 1;
+}
+
+/* Whether bytes given now may be written: the queued run goes first, as
+   it comes before them.  Not when only counting, nor after a failed
+   write or a halt.  */
+static int
+ready (struct output *out)
+{
+  if (out->fd < 0 || out->err || out->halted)
+    return 0;
+  if (out->run_in)
+    write_run (out);
+  return !out->err && !out->halted;
 }
 
 int
@@ -116,14 +133,18 @@ output_close (struct output *out)
 }
 
 void
+output_halt (void *ctx)
+{
+  struct output *out = ctx;
+  out->halted = 1;
+}
+
+void
 output_bytes (struct output *out, const unsigned char *p, size_t n)
 {
   out->bytes += n;
-  if (out->fd < 0 || out->err)
-    return;
-  if (out->run_in)
-    write_run (out);
-  buffer (out, p, n);
+  if (ready (out))
+    buffer (out, p, n);
 }
 
 void
@@ -131,14 +152,14 @@ output_copy (struct output *out, struct input *in, uint64_t from,
              uint64_t to)
 {
   out->bytes += to - from;
-  if (out->fd < 0 || out->err || from == to)
+  if (out->fd < 0 || out->err || out->halted || from == to)
     return;
   if (out->run_in == in && out->run_to == from)
     out->run_to = to;
   else
     {
-      if (out->run_in)
-        write_run (out);
+      if (!ready (out))
+        return;
       out->run_in = in;
       out->run_from = from;
       out->run_to = to;
@@ -152,10 +173,11 @@ output_slot (struct output *out, uint64_t value, uint64_t width,
              enum slot_style style)
 {
   /* Nearly every slot is formatted straight into the buffer.  */
-  if (out->fd >= 0 && !out->err && width <= out->cap)
+  if (width <= out->cap)
     {
-      if (out->run_in)
-        write_run (out);
+      out->bytes += width;
+      if (!ready (out))
+        return;
       if (out->cap - out->len < width)
         {
           write_all (out, out->buf, out->len);
@@ -163,7 +185,6 @@ output_slot (struct output *out, uint64_t value, uint64_t width,
         }
       out->len += slot_format (value, width, style, 0, out->buf + out->len,
                                (size_t) width);
-      out->bytes += width;
       return;
     }
   unsigned char piece[256];

@@ -21,6 +21,7 @@ struct output
   uint64_t run_from, run_to;
   uint64_t bytes;              /* bytes written (or that would be) */
   int err;                     /* errno of the first failed write, or 0 */
+  int halted;                  /* an input failed: nothing more goes out */
 };
 
 int output_open (struct output *out, int fd);
@@ -31,6 +32,12 @@ int output_flush (struct output *out);
 uint64_t output_needs (const struct output *out, const struct input *in,
                        uint64_t off);
 void output_close (struct output *out);
+
+/* An input failed (its on_error): what OUT was given before still goes
+   out, but nothing given from now on, which may have been made from
+   bytes that were never read.  A queued copy that cannot be read again
+   halts OUT too, where it breaks off.  CTX is the struct output.  */
+void output_halt (void *ctx);
 
 void output_bytes (struct output *out, const unsigned char *p, size_t n);
 /* Copy [FROM, TO) of the input unchanged (queued: see output_needs).  */

@@ -299,7 +299,12 @@ write_converted (struct run *r, char *why, size_t why_size)
   r->parts = parts;
   struct sizes z = { .items = r->rc.item_sizes };
   size_t n = list_parts (r, &z, parts);
-  if (measure_parts (r, n, why, why_size))
+  int unconverted = measure_parts (r, n, why, why_size);
+  /* A read failed: WHY would blame the text.  Nothing of the message may
+     be written (the caller stops).  */
+  if (r->in.err)
+    return 0;
+  if (unconverted)
     {
       line_at (r, f->off);
       tell_unconverted (&r->t, why);
@@ -411,13 +416,13 @@ repair_message (struct run *r, uint64_t off)
 {
   if (frame_message (&r->in, off, r->st->rule, &r->f) < 0)
     return -1;
-  /* Framed from part of the message: nothing of it may be written (the
-     caller stops at the input error).  */
+  r->t.who = r->s->names ? label_message (r) : NULL;
+  /* Framed (or named) from part of the message: nothing of it may be
+     written, nor said (the caller stops at the input error).  */
   if (r->in.err)
     return 0;
   r->st->messages++;
   r->nnotes = 0;
-  r->t.who = r->s->names ? label_message (r) : NULL;
   char buf[128];
   const char *reason = NULL;
   int ret = 1;
@@ -432,6 +437,10 @@ repair_message (struct run *r, uint64_t off)
     reason = buf;
   if (ret < 0)
     return -1;
+  /* A read failed while it was written: the output broke off there
+     (output_halt), and no report row may say it was written.  */
+  if (r->in.err)
+    return 0;
   r->st->passed += ret;
   if (r->s->on_message)
     {
@@ -547,6 +556,11 @@ repair_stream (int fd, const char *name, struct output *out,
       diag_error (name, errno);
       return EXIT_TROUBLE;
     }
+  /* A failed read may leave any message framed or written from then on
+     wrong: the output breaks off where it happens (FORMAT.md, invariant
+     5), and keeps what it was given before.  */
+  r.in.on_error = output_halt;
+  r.in.on_error_ctx = out;
   r.t.in = &r.in;
   /* Line numbers and headers cost a pass over every line: only for
      someone who reads them.  */
@@ -565,7 +579,7 @@ repair_stream (int fd, const char *name, struct output *out,
   r.style = (enum slot_style) st->style;
   r.t.line = 1 + count_lf (&r.in, 0, first);
   r.line_off = first;
-  if (status == 0 && first > 0)
+  if (status == 0 && first > 0 && !r.in.err)
     {
       pass_preamble (&r, first);
       if (s->lint)

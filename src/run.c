@@ -147,7 +147,10 @@ repair_to_output (struct job *job)
        : target_open (&t, job->output, TARGET_OUTPUT)) < 0)
     return EXIT_TROUBLE;
   int status = EXIT_REPAIRED;
-  for (size_t i = 0; (i < job->ninputs || i == 0) && !t.out.err; i++)
+  /* A read error halts the output: the inputs after it would be lost
+     anyway, and it stays a prefix of what it should be.  */
+  for (size_t i = 0; (i < job->ninputs || i == 0) && !t.out.err
+       && !t.out.halted; i++)
     {
       const char *name = job->ninputs ? job->inputs[i] : "-";
       int in = open_input (name), r = EXIT_TROUBLE;

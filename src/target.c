@@ -426,7 +426,8 @@ keep_original (struct target *t, const char *suffix)
 }
 
 /* Standard output, a device or a FIFO: what it got cannot be taken back,
-   so it gets the rest of what was written (whole messages only).  */
+   so it gets the rest of what was written (whole messages only, unless a
+   read error broke one off: output_halt).  */
 static int
 finish_stream (struct target *t)
 {

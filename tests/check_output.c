@@ -1,5 +1,5 @@
-/* Output: the byte-exact sink, its slots, its counting mode and its
-   write errors.  */
+/* Output: the byte-exact sink, its slots, its counting mode, its write
+   errors and its halt.  */
 #include <config.h>
 #include <check.h>
 #include <errno.h>
@@ -99,6 +99,32 @@ START_TEST (write_error_is_kept)
 }
 END_TEST
 
+/* An input failed: what was given before still goes out, the queued
+   copy included, and nothing given after, which may have been made from
+   bytes never read.  */
+START_TEST (halt_keeps_only_what_came_before)
+{
+  struct input in;
+  INPUT_STR (&in, "Message:\n     \nabc");
+  FILE *f = tmpfile ();
+  ck_assert_ptr_nonnull (f);
+  struct output out;
+  ck_assert_int_eq (output_open (&out, fileno (f)), 0);
+  output_bytes (&out, (const unsigned char *) "<", 1);
+  output_copy (&out, &in, 0, 9);
+  output_halt (&out);
+  output_slot (&out, 42, 5, STYLE_LEAD_SPACES);
+  output_copy (&out, &in, 9, 18);
+  output_bytes (&out, (const unsigned char *) ">", 1);
+  ck_assert_int_eq (output_flush (&out), 0);
+  char buf[64];
+  ck_assert_str_eq (written (fileno (f), buf, sizeof buf), "<Message:\n");
+  output_close (&out);
+  fclose (f);
+  input_done (&in);
+}
+END_TEST
+
 static Suite *
 output_suite (void)
 {
@@ -108,6 +134,7 @@ output_suite (void)
   tcase_add_test (tc, slot_styles);
   tcase_add_test (tc, counting_mode_writes_nothing);
   tcase_add_test (tc, write_error_is_kept);
+  tcase_add_test (tc, halt_keeps_only_what_came_before);
   suite_add_tcase (s, tc);
   return s;
 }

@@ -129,4 +129,123 @@ mv "$tmp/out" "$tmp/huge.out"
 expect 0 "a pipe, spilled" sh -c 'cat "$1" | "$2" -q -' sh "$tmp/huge" "$CCFIX"
 cmp -s "$tmp/out" "$tmp/huge.out" && ok || bad "a file and a pipe repair differently"
 
+# Read errors: one pread of the input (or of its spill file) fails with
+# EIO, at the start of each pass over the message larger than the
+# look-ahead (the first re-read of a message already framed, say) and
+# evenly between.  Exit 2 with one error line.  A stream output is a
+# prefix of the right one: short, or ending inside the message whose
+# bytes could not be read again, never with a gap or a message composed
+# from part of its bytes.  eml and Maildir deliver no file made from
+# bytes not read and leave no temporary file; a re-run delivers all.
+# strace injects the error into the program itself (valgrind, which
+# reads files of its own, would shift the count).
+real=${CCFIX_REAL:-$CCFIX}
+from () {  # SRC CMD...: CMD reading $tmp/huge as a file (f) or a pipe (p)
+  src=$1; shift
+  if [ "$src" = f ]; then "$@" "$tmp/huge"; else cat "$tmp/huge" | "$@" -; fi
+}
+# trace CMD...: CMD under strace, which follows threads (and counts the
+# calls of each apart), stopped should it hang.  LeakSanitizer cannot
+# work under strace (make check-asan).
+trace () {
+  ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
+    timeout 120 strace -f -qq -e trace=pread64 "$@"
+}
+# picks SRC ARGS...: the pread64 calls of the main thread to fail: of
+# those that read the input or the spill file, the first, each that goes
+# back more than 1 MiB, the last, and four evenly between.
+picks () {
+  src=$1; shift
+  from "$src" trace -y -o "$tmp/trace" "$real" "$@" > /dev/null 2>&1
+  awk -v f="$tmp/huge" '
+    NR == 1 { main = $1 }
+    $1 != main { next }
+    /pread64\(/ {
+      k++
+      ours = index($0, "<" f ">") || /\/ccfix\.[^>\/]*>\(deleted\)/
+      if (/unfinished/) next
+    }
+    ours && /\) = / {
+      s = $0; sub(/\) = .*$/, "", s); sub(/.*, /, "", s); off = s + 0
+      ks[++n] = k
+      if (n == 1 || off < prev - 1048576) pick[k] = 1
+      prev = off
+      ours = 0
+    }
+    END {
+      if (n) pick[ks[n]] = 1
+      for (i = 1; n && i < 5; i++) pick[ks[int(n * i / 5) + 1]] = 1
+      for (k in pick) print k
+    }' "$tmp/trace" | sort -n
+}
+inject () {  # K[+] SRC ARGS...: the K-th pread64 (and each after, K+) fails
+  k=$1 src=$2; shift 2
+  from "$src" trace -o /dev/null \
+    -e inject=pread64:error=EIO:when="$k" "$real" "$@"
+}
+one_error () {  # WHAT: $tmp/err is one line, the read error
+  if [ "$(wc -l < "$tmp/err")" -eq 1 ] && grep -Eq "^ccfix: [^:]+: \
+(read error|cannot read the input again|cannot read back the temporary file)\
+: Input/output error\$" "$tmp/err"
+  then ok; else bad "$1: errors: $(head -c 300 "$tmp/err")"; fi
+}
+prefix () {  # FILE RIGHT WHAT
+  n=$(wc -c < "$1")
+  if [ "$n" -le "$(wc -c < "$2")" ] && cmp -s -n "$n" "$1" "$2"; then ok
+  else bad "$3: its $n bytes are no prefix of the right output"; fi
+}
+delivered () {  # DIR RIGHT WHAT: each file in DIR is RIGHT's, none temporary
+  find "$1" -type f ! -name maildirfolder | while read -r f; do
+    r=${f#"$1"/}
+    case $r in
+      .ccfix.*|*/.ccfix.*) echo "temporary file $r left" ;;
+      *) cmp -s "$f" "$2/$r" || echo "$r delivered wrong" ;;
+    esac
+  done > "$tmp/delivered"
+  if [ -s "$tmp/delivered" ]; then bad "$3: $(head -3 "$tmp/delivered")"
+  else ok; fi
+}
+if ! command -v strace > /dev/null; then
+  echo "faults: strace is not installed: read errors are not tested"
+elif ! strace -f -qq -o /dev/null true 2> /dev/null; then
+  echo "faults: strace cannot trace here: read errors are not tested"
+else
+  for src in f p; do
+    for how in repair mbox; do
+      set -- -q; [ $how = mbox ] && set -- -q --convert=mbox
+      from $src "$real" "$@" > "$tmp/right" 2> /dev/null
+      ks=$(picks $src "$@")
+      [ -n "$ks" ] && ok || bad "$how $src: no pread64 of the input seen"
+      for k in $ks; do
+        expect 2 "$how $src, pread $k fails" inject $k $src "$@"
+        one_error "$how $src, pread $k"
+        prefix "$tmp/out" "$tmp/right" "$how $src, pread $k"
+      done
+    done
+    for how in eml maildir; do
+      rm -rf "$d/right"
+      from $src "$real" -q --convert=$how -o "$d/right" 2> /dev/null
+      for k in $(picks $src -q --convert=$how -o "$d/probe"); do
+        rm -rf "$d/md" "$d/probe"
+        expect 2 "$how $src, pread $k fails" \
+          inject $k $src -q --convert=$how -o "$d/md"
+        one_error "$how $src, pread $k"
+        [ -d "$d/md" ] && delivered "$d/md" "$d/right" "$how $src, pread $k"
+        expect 0 "$how $src, pread $k failed, run again" \
+          from $src "$real" -q --convert=$how -o "$d/md"
+        diff -r "$d/md" "$d/right" > /dev/null && ok \
+          || bad "$how $src, pread $k failed: a re-run does not deliver all"
+      done
+    done
+  done
+  # -t, the input failing for good from a pread on: it once converted
+  # the same bytes for ever.
+  from f "$real" -q -t CP850 -f CP437 > "$tmp/right" 2> /dev/null
+  for k in $(picks f -q -t CP850 -f CP437); do
+    expect 2 "-t, preads fail from $k on" inject $k+ f -q -t CP850 -f CP437
+    one_error "-t, preads from $k"
+    prefix "$tmp/out" "$tmp/right" "-t, preads from $k"
+  done
+fi
+
 summary faults

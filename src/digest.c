@@ -4,6 +4,7 @@
 
 #include <nettle/sha2.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -139,8 +140,15 @@ ahead_start (const struct input *in, const char *account, struct rule rule,
       free (a);
       return NULL;
     }
-  if (pthread_cond_init (&a->changed, NULL) != 0
-      || pthread_create (&a->thread, NULL, run, a) != 0)
+  /* The thread takes no signal: the main thread's handler must run
+     where nothing goes on making files while it removes them.  */
+  sigset_t all, old;
+  sigfillset (&all);
+  pthread_sigmask (SIG_BLOCK, &all, &old);
+  int made = pthread_cond_init (&a->changed, NULL) == 0
+             && pthread_create (&a->thread, NULL, run, a) == 0;
+  pthread_sigmask (SIG_SETMASK, &old, NULL);
+  if (!made)
     {
       pthread_mutex_destroy (&a->lock);
       input_close (&a->in);

@@ -7,6 +7,8 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -377,6 +379,11 @@ delivery_open (struct delivery *d, int tmpdir, int dir, const char *name)
       errno = ENOMEM;
       return -1;
     }
+  /* No signal between making the file and listing it for the signal
+     handler to remove.  */
+  sigset_t all, old;
+  sigfillset (&all);
+  pthread_sigmask (SIG_BLOCK, &all, &old);
   for (int k = 0; k < TMP_TRIES && d->fd < 0; k++)
     {
       snprintf (d->tmp, n, ".ccfix.%ld.%d.%s", (long) getpid (), k, name);
@@ -386,7 +393,6 @@ delivery_open (struct delivery *d, int tmpdir, int dir, const char *name)
       if (d->fd < 0 && errno != EEXIST)
         break;
     }
-  /* Listed at once: a signal from here on must find it.  */
   if (d->fd >= 0 && target_pending (tmpdir, d->tmp) < 0)
     {
       int e = errno;
@@ -395,6 +401,9 @@ delivery_open (struct delivery *d, int tmpdir, int dir, const char *name)
       d->fd = -1;
       errno = e;
     }
+  int saved = errno;
+  pthread_sigmask (SIG_SETMASK, &old, NULL);
+  errno = saved;
   if (d->fd < 0)
     {
       int e = errno;

@@ -761,14 +761,17 @@ frame_contents (struct input *in, struct rule rule, struct frame *f)
     {
       uint64_t from = contents_from (f, rule);
       /* Where no Message: line follows, the message count is the second
-         witness the contents count needs (FORMAT.md, "Stray bytes").  */
+         witness the contents count needs (FORMAT.md, "Stray bytes"); an
+         item line there says the contents go on, and is no stray byte.  */
+      uint64_t end = from + c->info.value;
       if (past_end (in, from, c->info.value))
         note_past (&past, LEVEL_CONTENTS, 0);
-      else if (from + c->info.value >= c->next
-               && (lands_seen (in, f, from + c->info.value, 0)
-                   || message_says (in, f, rule, from + c->info.value)))
+      else if (end >= c->next
+               && (lands_seen (in, f, end, 0)
+                   || (message_says (in, f, rule, end)
+                       && !lands_seen (in, f, end, 1))))
         {
-          r = by_cut (in, f, from + c->info.value, EV_CONTENTS);
+          r = by_cut (in, f, end, EV_CONTENTS);
           if (r != 0 || f->status != FRAMED)
             return r;
         }

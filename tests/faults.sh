@@ -206,7 +206,7 @@ delivered () {  # DIR RIGHT WHAT: each file in DIR is RIGHT's, none temporary
   else ok; fi
 }
 if ! command -v strace > /dev/null; then
-  echo "faults: strace is not installed: read errors are not tested"
+  bad "strace is not installed (a test dependency: see README)"
 elif ! strace -f -qq -o /dev/null true 2> /dev/null; then
   echo "faults: strace cannot trace here: read errors are not tested"
 else

@@ -248,12 +248,18 @@ kept ascii.txt "$stamp_ascii" "-i -t, ASCII"
 # The input grows while -i repairs it: what was added would be lost with
 # the original, so the file is left as it is.  strace holds the first
 # read of the file for two seconds, and the test appends meanwhile.
-if command -v strace > /dev/null 2>&1; then
+# The program itself: valgrind reads files of its own, and LeakSanitizer
+# cannot work under strace (make check-asan).
+if ! command -v strace > /dev/null 2>&1; then
+  bad "strace is not installed (a test dependency: see README)"
+elif ! strace -f -qq -o /dev/null true 2> /dev/null; then
+  echo "targets: strace cannot trace here: an input growing during -i is not tested"
+else
   i=0; while [ $i -lt 3000 ]; do cat "$tmp/broken"; i=$((i + 1)); done > grows.txt
-  "$CCFIX" -q < grows.txt > /dev/null 2>&1    # warm the cache
-  strace -f -qq -o /dev/null -P grows.txt -e trace=pread64 \
+  ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
+    strace -f -qq -o /dev/null -P grows.txt -e trace=pread64 \
     -e inject=pread64:delay_enter=2000000:when=1 \
-    "$CCFIX" -q -i.orig grows.txt 2> "$tmp/err" &
+    "${CCFIX_REAL:-$CCFIX}" -q -i.orig grows.txt 2> "$tmp/err" &
   pid=$!
   # Its temporary file is made just before the input is opened.
   i=0
@@ -269,8 +275,6 @@ if command -v strace > /dev/null 2>&1; then
   [ "$(tail -c 9 grows.txt)" = "Message:" ] && ok || bad "input grown during -i: replaced"
   [ -e grows.txt.orig ] && bad "input grown during -i: a backup was made" || ok
   no_temp . "input grown during -i"
-else
-  bad "strace is not installed (a test dependency: see README)"
 fi
 
 # -i keeps the extended attributes of the file it replaces (an access

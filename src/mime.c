@@ -29,13 +29,18 @@ field_start (struct field *h, struct sink out, const char *name)
   put (out, name, strlen (name));
   put (out, ":", 1);
   h->col = strlen (name) + 1;
+  h->words = 0;
 }
 
 void
 field_word (struct field *h, const char *ws, size_t wsn, const char *p,
             size_t n)
 {
-  if (wsn && h->col + wsn + n > FOLD_AT)
+  /* A field's first word stays on its name's line: a name alone there
+     reads back with a leading space (Python's email).  An encoded word
+     is the exception, its line held to RFC 2047's limit.  */
+  int encoded = n >= 2 && p[0] == '=' && p[1] == '?';
+  if (wsn && (h->words || encoded) && h->col + wsn + n > FOLD_AT)
     {
       put (h->out, "\n", 1);
       h->col = 0;
@@ -44,6 +49,7 @@ field_word (struct field *h, const char *ws, size_t wsn, const char *p,
     put (h->out, ws, wsn);
   put (h->out, p, n);
   h->col += wsn + n;
+  h->words = 1;
 }
 
 void

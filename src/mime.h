@@ -22,12 +22,15 @@ struct field
 {
   struct sink out;
   size_t col;
+  int words;                   /* any word written yet */
 };
 
 void field_start (struct field *h, struct sink out, const char *name);
 /* The white space WS (WSN bytes, maybe none) and the word P after it: the
    line is folded before WS when the word would pass column 78 and there is
-   white space to fold at.  */
+   white space to fold at, but never before the field's first word unless
+   it is an encoded word (a name alone on its line reads back with a
+   leading space).  */
 void field_word (struct field *h, const char *ws, size_t wsn, const char *p,
                  size_t n);
 void field_end (struct field *h);

@@ -238,6 +238,24 @@ START_TEST (folding)
   ck_assert (strchr (s.p, '\n') < s.p + s.n - 1);
   ck_assert_int_eq (strncmp (s.p, "Subject: word word", 18), 0);
   free (s.p);
+  /* A first word too long for the line stays beside the name: a name
+     alone on its line reads back with a leading space.  An encoded word
+     folds, RFC 2047 holding its line to 76 characters.  */
+  char longword[80];
+  memset (longword, 'x', sizeof longword);
+  field_start (&h, to_str (&s), "Subject");
+  field_word (&h, " ", 1, longword, sizeof longword);
+  field_word (&h, " ", 1, "draft", 5);
+  field_end (&h);
+  ck_assert_int_eq (strncmp (s.p, "Subject: xxx", 12), 0);
+  ck_assert_int_eq (strcmp (s.p + 9 + sizeof longword, "\n draft\n"), 0);
+  free (s.p);
+  memcpy (longword, "=?", 2);
+  field_start (&h, to_str (&s), "Subject");
+  field_word (&h, " ", 1, longword, sizeof longword);
+  field_end (&h);
+  ck_assert_int_eq (strncmp (s.p, "Subject:\n =?xx", 14), 0);
+  free (s.p);
 }
 END_TEST
 

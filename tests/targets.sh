@@ -291,18 +291,20 @@ else
   echo "targets: -i keeping them is not tested here"
 fi
 
+# The program itself: valgrind cannot run with its standard error closed.
+real=${CCFIX_REAL:-$CCFIX}
 # A closed standard descriptor: the first file ccfix opens, an output's
 # temporary file, must not become it, or findings (stderr), the repaired
 # stream (stdout) or an empty input (stdin) would land in the output.
 i=0; while [ $i -lt 2000 ]; do cat "$tmp/broken"; i=$((i + 1)); done > closed.txt
 i=0; while [ $i -lt 2000 ]; do cat "$tmp/good"; i=$((i + 1)); done > "$tmp/goods"
-expect 0 "-i, stderr closed" sh -c '"$1" -i closed.txt 2>&-' sh "$CCFIX"
+expect 0 "-i, stderr closed" sh -c '"$1" -i closed.txt 2>&-' sh "$real"
 same closed.txt "$tmp/goods" "-i, stderr closed"
 fresh closed.txt; cp "$tmp/good" closed.out
-expect 2 "-o, stdin closed" sh -c '"$1" -q -o closed.out <&-' sh "$CCFIX"
+expect 2 "-o, stdin closed" sh -c '"$1" -q -o closed.out <&-' sh "$real"
 same closed.out "$tmp/good" "-o, stdin closed"
 expect 2 "stdout closed" sh -c '"$1" -q --report=closed.jsonl closed.txt >&-' \
-  sh "$CCFIX"
+  sh "$real"
 [ -e closed.jsonl ] && bad "stdout closed: the report was written" || ok
 same closed.txt "$tmp/broken" "stdout closed"
 no_temp . "closed descriptors"

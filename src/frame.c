@@ -913,6 +913,48 @@ quick_may_hold (const unsigned char *p, size_t n)
   return 0;
 }
 
+/* The first line from R on, in the N bytes of B, that may matter to a
+   scan: a keyword line, or one that may hold a glued keyword.  Both need a
+   colon, so the lines before the next colon are passed over in one
+   search.  Returns 0 when such a line is not found whole in the buffer,
+   or holds a glued keyword, for frame_message.  */
+static int
+quick_keyword (const unsigned char *b, size_t n, size_t r, struct qline *l)
+{
+  for (;;)
+    {
+      const unsigned char *c = r < n ? memchr (b + r, ':', n - r) : NULL;
+      if (!c)
+        return 0;
+      size_t at = (size_t) (c - b);
+      while (at > r && b[at - 1] != '\n')
+        at--;
+      if (!quick_line (b, n, at, l))
+        return 0;
+      l->kind = kw_classify (b + at, l->n);
+      if (l->kind == LINE_ITEM || starts_message (l->kind))
+        return 1;
+      if (l->kind == LINE_OTHER && quick_may_hold (b + at, l->n))
+        return 0;
+      r = l->next;
+    }
+}
+
+/* Where the blank lines (LF or CRLF alone) that end at AT start, none of
+   them before FROM, a line's start.  */
+static size_t
+quick_blank_run (const unsigned char *b, size_t from, size_t at)
+{
+  for (;;)
+    if (at > from && b[at - 1] == '\n' && (at - 1 == from || b[at - 2] == '\n'))
+      at -= 1;
+    else if (at > from + 1 && b[at - 1] == '\n' && b[at - 2] == '\r'
+             && (at - 2 == from || b[at - 3] == '\n'))
+      at -= 2;
+    else
+      return at;
+}
+
 /* Evidence 4 as by_scan gives it, for contents from AT whose item counts
    are all blank: each item's data runs to the next item or Message: line,
    less the blank lines before a Message: line.  Returns 1 when it framed
@@ -932,26 +974,10 @@ quick_scan (const unsigned char *b, size_t n, uint64_t off, size_t at,
       if (!quick_slot (b, n, off, l.next, &slot)
           || slot.info.cls == SLOT_VALID)
         return 0;
-      size_t data = (size_t) (slot.next - off), r = data;
-      size_t blank_run = SIZE_MAX;
-      for (;; r = l.next)
-        {
-          if (!quick_line (b, n, r, &l))
-            return 0;
-          if (l.n == 0)
-            {
-              if (blank_run == SIZE_MAX)
-                blank_run = r;
-              continue;
-            }
-          l.kind = kw_classify (b + r, l.n);
-          if (l.kind == LINE_ITEM || starts_message (l.kind))
-            break;
-          if (l.kind == LINE_OTHER && quick_may_hold (b + r, l.n))
-            return 0;
-          blank_run = SIZE_MAX;
-        }
-      at = l.kind == LINE_ITEM || blank_run == SIZE_MAX ? r : blank_run;
+      size_t data = (size_t) (slot.next - off);
+      if (!quick_keyword (b, n, data, &l))
+        return 0;
+      at = l.kind == LINE_ITEM ? l.at : quick_blank_run (b, data, l.at);
       if (push_item (f, item_off, &slot, at - data) != 0)
         return 0;
     }

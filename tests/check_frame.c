@@ -395,6 +395,10 @@ static const char *const variants[] = {
   "Message:\n   \nContents:\nText item: \nText item: \n  \nab\n\nMessage:\n"
   "   32\nContents:\n   32\nText item: \n  xText item:\n  \nab\n\n"
   "Message:\n",
+  /* Scanned data: colons that make no keyword, blank runs of LF and
+     CRLF, a CR alone on a line.  */
+  "Message:\r\n  \r\nContents:\r\n  \r\nText item: \r\n  \r\nTo: x\r\n"
+  "\r\n\r\r\n\r\nFile item: a\r\n \r\nab:c\r\n\n\r\n\nMessage:\r\n",
   "Message:\n  xMessage:\n   \nContents:\n   \nMessage:\n   \n"
   "From: AMessage: \n   \nContents:\n  \nText item:\n \nabcText item:\n"
   "  \nxyzMessage:\n  \nContents:\n \nMessage:\n",

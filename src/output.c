@@ -195,3 +195,49 @@ output_slot (struct output *out, uint64_t value, uint64_t width,
       done += n;
     }
 }
+
+void
+output_patched (struct output *out, struct input *in, uint64_t from,
+                uint64_t to, const struct output_patch *p, size_t n,
+                enum slot_style style)
+{
+  uint64_t len = to - from;
+  for (size_t k = 0; k < n; k++)
+    len = len - p[k].width + p[k].new_width;
+  /* Nearly every repaired message is short and in memory: it is copied
+     into the buffer once, and its slots written over there, rather than
+     queued and copied piece by piece around them.  */
+  const unsigned char *b;
+  size_t avail;
+  if (n > 0 && len <= RUN_SHORT && ready (out)
+      && (b = input_at (in, from, &avail)) && avail >= to - from)
+    {
+      out->bytes += len;
+      if (out->cap - out->len < len)
+        {
+          write_all (out, out->buf, out->len);
+          out->len = 0;
+        }
+      unsigned char *o = out->buf + out->len;
+      uint64_t at = from;
+      for (size_t k = 0; k < n; k++)
+        {
+          memcpy (o, b + (at - from), (size_t) (p[k].off - at));
+          o += p[k].off - at;
+          o += slot_format (p[k].value, p[k].new_width, style, 0, o,
+                            (size_t) p[k].new_width);
+          at = p[k].off + p[k].width;
+        }
+      memcpy (o, b + (at - from), (size_t) (to - at));
+      out->len += (size_t) len;
+      return;
+    }
+  uint64_t at = from;
+  for (size_t k = 0; k < n; k++)
+    {
+      output_copy (out, in, at, p[k].off);
+      output_slot (out, p[k].value, p[k].new_width, style);
+      at = p[k].off + p[k].width;
+    }
+  output_copy (out, in, at, to);
+}

@@ -47,4 +47,17 @@ void output_copy (struct output *out, struct input *in, uint64_t from,
 void output_slot (struct output *out, uint64_t value, uint64_t width,
                   enum slot_style style);
 
+/* A slot written anew inside copied bytes: the WIDTH bytes at OFF become
+   VALUE in NEW_WIDTH bytes.  */
+struct output_patch
+{
+  uint64_t off, width, value, new_width;
+};
+
+/* Copy [FROM, TO) of the input with the N slots of P (in order, inside
+   it) written anew in STYLE.  */
+void output_patched (struct output *out, struct input *in, uint64_t from,
+                     uint64_t to, const struct output_patch *p, size_t n,
+                     enum slot_style style);
+
 #endif

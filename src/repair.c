@@ -37,6 +37,8 @@ struct run
   size_t nnotes, notes_cap;
   struct part *parts;          /* the current message's parts */
   size_t parts_cap;
+  struct output_patch *patches;   /* and its slots written anew */
+  size_t patches_cap;
   struct teller t;             /* where findings are, and how said */
   int lines;                   /* keep t.line: someone may be told it */
   uint64_t line_off;           /* t.line is the line this offset is on */
@@ -145,10 +147,14 @@ learn_stream (struct input *in, uint64_t first, const struct settings *s,
   return 0;
 }
 
+/* Note and tell the repair of slot K (0 message, 1 contents, 2 + i item
+   i), S, to C.  */
 static int
-note_repair (struct run *r, enum level level, size_t item,
-             const struct fslot *s, const struct count *c)
+note_repair (struct run *r, size_t k, const struct fslot *s,
+             const struct count *c)
 {
+  enum level level = k < 2 ? (enum level) k : LEVEL_ITEM;
+  size_t item = k - 1;
   static const int class_index[] = { 2, 0, 1 };   /* by enum slot_class */
   r->st->repairs[level][class_index[s->info.cls]]++;
   line_at (r, r->f.off);
@@ -269,8 +275,7 @@ write_slot (struct run *r, size_t k)
   const struct count *c;
   const struct fslot *s = recount_slot (&r->f, &r->rc, k, &c);
   output_slot (r->out, c->value, c->width, r->style);
-  enum level level = k < 2 ? (enum level) k : LEVEL_ITEM;
-  return note_repair (r, level, k - 1, s, c);
+  return note_repair (r, k, s, c);
 }
 
 /* Whether part P goes out as it came in: most do, and the writer joins
@@ -357,22 +362,25 @@ write_message (struct run *r, char *why, size_t why_size)
     }
   else
     {
-      if (recount_message (f, r->st->rule, &r->rc) < 0)
+      struct output_patch *p = grow (r->patches, &r->patches_cap,
+                                     2 + f->nitems, sizeof *p);
+      if (!p || recount_message (f, r->st->rule, &r->rc) < 0)
         return -1;
-      uint64_t copy = f->off;
+      r->patches = p;
+      size_t n = 0;
       for (size_t k = 0; k < 2 + f->nitems; k++)
         {
           const struct count *c;
           const struct fslot *s = recount_slot (&r->f, &r->rc, k, &c);
           if (!c->change)
             continue;
-          output_copy (r->out, &r->in, copy, s->off);
-          if (write_slot (r, k) < 0)
+          p[n++] = (struct output_patch) { s->off, s->info.width, c->value,
+                                           c->width };
+          if (note_repair (r, k, s, c) < 0)
             return -1;
-          changed = 1;
-          copy = s->off + s->info.width;
         }
-      output_copy (r->out, &r->in, copy, f->end);
+      output_patched (r->out, &r->in, f->off, f->end, p, n, r->style);
+      changed = n > 0;
     }
   if (changed)
     {
@@ -601,6 +609,7 @@ repair_stream (int fd, const char *name, struct output *out,
   recount_free (&r.rc);
   free (r.notes);
   free (r.parts);
+  free (r.patches);
   input_close (&r.in);
   return status;
 }

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "output.h"
@@ -63,6 +64,85 @@ START_TEST (slot_styles)
       output_close (&out);
       fclose (f);
     }
+}
+END_TEST
+
+/* What OUT wrote into the temporary file F, whole, in a malloc'd buffer
+   of *N bytes.  */
+static char *
+slurp (FILE *f, size_t *n)
+{
+  struct stat st;
+  ck_assert_int_eq (fstat (fileno (f), &st), 0);
+  char *b = malloc ((size_t) st.st_size + 1);
+  ck_assert_ptr_nonnull (b);
+  ck_assert_int_eq (pread (fileno (f), b, (size_t) st.st_size, 0),
+                    st.st_size);
+  *n = (size_t) st.st_size;
+  return b;
+}
+
+/* A copy with slots written anew gives what the copies and slots between
+   them give: for a short message in memory (written over in the buffer),
+   with the buffer nearly full, and for one too long for that; slots that
+   keep their width and one that widens, at the start and side by
+   side.  */
+START_TEST (patched_as_pieces)
+{
+  enum { LEN = 40000 };
+  static char src[LEN];
+  for (size_t i = 0; i < LEN; i++)
+    src[i] = i % 50 == 49 ? '\n' : (char) ('a' + i % 26);
+  static const struct output_patch p[] = {
+    { 0, 3, 7, 3 }, { 10, 5, 123456, 6 }, { 15, 2, 5, 2 }, { 100, 10, 42, 10 }
+  };
+  static const uint64_t ends[] = { 120, 200, LEN };
+  for (size_t e = 0; e < N_OF (ends); e++)
+    for (int full = 0; full < 2; full++)
+      for (enum slot_style style = 0; style < STYLE_COUNT; style++)
+        {
+          struct input in;
+          input_from_bytes (&in, src, LEN, 0);
+          FILE *f[2] = { tmpfile (), tmpfile () };
+          struct output out[2];
+          for (int k = 0; k < 2; k++)
+            {
+              ck_assert_ptr_nonnull (f[k]);
+              ck_assert_int_eq (output_open (&out[k], fileno (f[k])), 0);
+              /* Room for less than the message: the buffer goes out
+                 first.  */
+              if (full)
+                for (size_t i = 0; i < out[k].cap - 60; i++)
+                  output_bytes (&out[k], (const unsigned char *) "-", 1);
+            }
+          output_patched (&out[0], &in, 0, ends[e], p, N_OF (p), style);
+          uint64_t at = 0;
+          for (size_t k = 0; k < N_OF (p); k++)
+            {
+              output_copy (&out[1], &in, at, p[k].off);
+              output_slot (&out[1], p[k].value, p[k].new_width, style);
+              at = p[k].off + p[k].width;
+            }
+          output_copy (&out[1], &in, at, ends[e]);
+          size_t n[2];
+          char *b[2];
+          for (int k = 0; k < 2; k++)
+            {
+              ck_assert_int_eq (output_flush (&out[k]), 0);
+              b[k] = slurp (f[k], &n[k]);
+            }
+          ck_assert_uint_eq (out[0].bytes, out[1].bytes);
+          ck_assert_uint_eq (n[0], out[0].bytes);
+          ck_assert_uint_eq (n[0], n[1]);
+          ck_assert_msg (memcmp (b[0], b[1], n[0]) == 0, "end %zu", e);
+          for (int k = 0; k < 2; k++)
+            {
+              free (b[k]);
+              output_close (&out[k]);
+              fclose (f[k]);
+            }
+          input_done (&in);
+        }
 }
 END_TEST
 
@@ -132,6 +212,7 @@ output_suite (void)
   TCase *tc = tcase_create ("Core");
   tcase_add_test (tc, bytes_copies_and_slots_in_order);
   tcase_add_test (tc, slot_styles);
+  tcase_add_test (tc, patched_as_pieces);
   tcase_add_test (tc, counting_mode_writes_nothing);
   tcase_add_test (tc, write_error_is_kept);
   tcase_add_test (tc, halt_keeps_only_what_came_before);

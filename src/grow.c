@@ -6,10 +6,8 @@
 #include <stdlib.h>
 
 void *
-grow (void *p, size_t *cap, size_t need, size_t size)
+grow_room (void *p, size_t *cap, size_t need, size_t size)
 {
-  if (need <= *cap)
-    return p;
   size_t n = *cap ? *cap : 16;
   while (n < need)
     {

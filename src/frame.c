@@ -824,7 +824,9 @@ quick_line (const unsigned char *b, size_t n, size_t at, struct qline *l)
     return 0;
   size_t len = (size_t) (lf - p);
   l->at = at;
-  l->n = len > 0 && lf[-1] == '\r' ? len - 1 : len;
+  /* Without a branch, which lines of LF and CRLF mixed would mispredict:
+     an empty line reads its own LF.  */
+  l->n = len - (lf[-(ptrdiff_t) (len > 0)] == '\r');
   l->next = at + len + 1;
   return 1;
 }

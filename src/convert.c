@@ -1403,23 +1403,9 @@ note_items (struct conv *v)
 static int
 note_repairs (struct conv *v)
 {
-  if (recount_message (&v->f, v->st->rule, &v->rc) < 0)
-    return -1;
-  for (size_t k = 0; k < 2 + v->f.nitems; k++)
-    {
-      const struct count *c;
-      const struct fslot *s = recount_slot (&v->f, &v->rc, k, &c);
-      if (!c->change)
-        continue;
-      struct repair_note *p = grow (v->repairs, &v->repairs_cap,
-                                    v->nrepairs + 1, sizeof *p);
-      if (!p)
-        return -1;
-      v->repairs = p;
-      v->repairs[v->nrepairs++] = (struct repair_note) {
-        k < 2 ? (enum level) k : LEVEL_ITEM, k - 1, s, c->value, c->width };
-    }
-  return 0;
+  return recount_message (&v->f, v->st->rule, &v->rc) < 0
+         || repair_list (&v->f, &v->rc, &v->repairs, &v->repairs_cap,
+                         &v->nrepairs) < 0 ? -1 : 0;
 }
 
 /* Tell the report about the message at OFF; REASON when it was kept as

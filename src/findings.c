@@ -84,7 +84,7 @@ tell_event (const struct teller *t, enum level level, size_t item,
 
 void
 tell_repair (const struct teller *t, enum level level, size_t item,
-             const struct fslot *s, const struct count *c, int scan)
+             const struct fslot *s, uint64_t value, int scan)
 {
   if (t->quiet)
     return;
@@ -111,7 +111,7 @@ tell_repair (const struct teller *t, enum level level, size_t item,
       diag_put (&text, ")");
     }
   diag_put (&text, t->check ? ", should be " : ", now ");
-  diag_put_u64 (&text, c->value);
+  diag_put_u64 (&text, value);
   if (scan)
     diag_put (&text, " (found by scan)");
   diag_finding_text (t->quiet, t->file, t->line, t->number, t->who, &text);

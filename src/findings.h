@@ -22,10 +22,10 @@ struct teller
 /* Why the message framed as F could not be: "no Contents: line ...".  */
 const char *reason_text (const struct frame *f, char *buf, size_t n);
 
-/* Slot S of the count at LEVEL (item ITEM, 1-based) becomes C; SCAN: the
-   framing rested on the scan.  */
+/* Slot S of the count at LEVEL (item ITEM, 1-based) becomes VALUE; SCAN:
+   the framing rested on the scan.  */
 void tell_repair (const struct teller *t, enum level level, size_t item,
-                  const struct fslot *s, const struct count *c, int scan);
+                  const struct fslot *s, uint64_t value, int scan);
 void tell_passed (const struct teller *t, const char *reason);
 /* -t cannot convert the message, for the reason WHY.  */
 void tell_unconverted (const struct teller *t, const char *why);

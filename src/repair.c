@@ -147,25 +147,42 @@ learn_stream (struct input *in, uint64_t first, const struct settings *s,
   return 0;
 }
 
-/* Note and tell the repair of slot K (0 message, 1 contents, 2 + i item
-   i), S, to C.  */
-static int
-note_repair (struct run *r, size_t k, const struct fslot *s,
-             const struct count *c)
+int
+repair_list (const struct frame *f, const struct recount *rc,
+             struct repair_note **notes, size_t *cap, size_t *n)
 {
-  enum level level = k < 2 ? (enum level) k : LEVEL_ITEM;
-  size_t item = k - 1;
-  static const int class_index[] = { 2, 0, 1 };   /* by enum slot_class */
-  r->st->repairs[level][class_index[s->info.cls]]++;
-  line_at (r, r->f.off);
-  tell_repair (&r->t, level, item, s, c, r->f.evidence == EV_SCAN);
-  struct repair_note *p = grow (r->notes, &r->notes_cap, r->nnotes + 1,
-                                sizeof *p);
+  struct repair_note *p = grow (*notes, cap, 2 + f->nitems, sizeof *p);
   if (!p)
     return -1;
-  r->notes = p;
-  r->notes[r->nnotes++] = (struct repair_note) { level, item, s, c->value,
-                                                 c->width };
+  *notes = p;
+  *n = 0;
+  for (size_t k = 0; k < 2 + f->nitems; k++)
+    {
+      const struct count *c;
+      const struct fslot *s = recount_slot (f, rc, k, &c);
+      if (c->change)
+        p[(*n)++] = (struct repair_note) {
+          k < 2 ? (enum level) k : LEVEL_ITEM, k - 1, s, c->value, c->width };
+    }
+  return 0;
+}
+
+/* List the framed message's repairs, as R->rc recounted it, and tell
+   them.  -1 when out of memory.  */
+static int
+note_repairs (struct run *r)
+{
+  static const int class_index[] = { 2, 0, 1 };   /* by enum slot_class */
+  if (repair_list (&r->f, &r->rc, &r->notes, &r->notes_cap, &r->nnotes) < 0)
+    return -1;
+  for (size_t i = 0; i < r->nnotes; i++)
+    {
+      const struct repair_note *e = &r->notes[i];
+      r->st->repairs[e->level][class_index[e->slot->info.cls]]++;
+      line_at (r, r->f.off);
+      tell_repair (&r->t, e->level, e->item, e->slot, e->value,
+                   r->f.evidence == EV_SCAN);
+    }
   return 0;
 }
 
@@ -268,14 +285,13 @@ measure_parts (struct run *r, size_t n, char *why, size_t why_size)
   return 0;
 }
 
-/* Write slot K's new count.  Returns -1 when out of memory.  */
-static int
+/* Write slot K's new count.  */
+static void
 write_slot (struct run *r, size_t k)
 {
   const struct count *c;
-  const struct fslot *s = recount_slot (&r->f, &r->rc, k, &c);
+  recount_slot (&r->f, &r->rc, k, &c);
   output_slot (r->out, c->value, c->width, r->style);
-  return note_repair (r, k, s, c);
 }
 
 /* Whether part P goes out as it came in: most do, and the writer joins
@@ -290,9 +306,9 @@ copied (const struct run *r, const struct part *p)
 }
 
 /* -t: recount the framed message from the lengths its parts will have
-   once converted, and write it part by part.  Returns 1 when a slot
-   changed, 2 when the message cannot be converted (it is then passed
-   through unconverted, WHY saying why), -1 when out of memory.  */
+   once converted, and write it part by part.  Returns 0, 2 when the
+   message cannot be converted (it is then passed through unconverted,
+   WHY saying why), -1 when out of memory.  */
 static int
 write_converted (struct run *r, char *why, size_t why_size)
 {
@@ -316,11 +332,10 @@ write_converted (struct run *r, char *why, size_t why_size)
       output_copy (r->out, &r->in, f->off, f->end);
       return 2;
     }
-  if (recount_sizes (f, &z, r->st->rule, &r->rc) < 0)
+  if (recount_sizes (f, &z, r->st->rule, &r->rc) < 0 || note_repairs (r) < 0)
     return -1;
   /* The parts are contiguous: copies run from COPY to the next part
      that is written otherwise.  */
-  int changed = 0;
   uint64_t copy = f->off;
   for (size_t k = 0; k < n; k++)
     {
@@ -330,11 +345,7 @@ write_converted (struct run *r, char *why, size_t why_size)
       output_copy (r->out, &r->in, copy, p->from);
       uint64_t len, bad;
       if (p->kind == PART_SLOT)
-        {
-          if (write_slot (r, p->k) < 0)
-            return -1;
-          changed = 1;
-        }
+        write_slot (r, p->k);
       else if (r->out->fd >= 0)
         charset_convert (r->s->transcode, &r->in, p->from, p->to,
                          sink_output, r->out, &len, &bad);
@@ -343,7 +354,7 @@ write_converted (struct run *r, char *why, size_t why_size)
       copy = p->to;
     }
   output_copy (r->out, &r->in, copy, f->end);
-  return changed;
+  return 0;
 }
 
 /* Recount the framed message and write it: the bytes between the slots
@@ -353,36 +364,30 @@ static int
 write_message (struct run *r, char *why, size_t why_size)
 {
   const struct frame *f = &r->f;
-  int changed = 0;
   if (r->s->transcode)
     {
-      changed = write_converted (r, why, why_size);
-      if (changed < 0 || changed == 2)
-        return changed < 0 ? -1 : 1;
+      int w = write_converted (r, why, why_size);
+      if (w != 0)
+        return w < 0 ? -1 : 1;
     }
   else
     {
       struct output_patch *p = grow (r->patches, &r->patches_cap,
                                      2 + f->nitems, sizeof *p);
-      if (!p || recount_message (f, r->st->rule, &r->rc) < 0)
+      if (!p || recount_message (f, r->st->rule, &r->rc) < 0
+          || note_repairs (r) < 0)
         return -1;
       r->patches = p;
-      size_t n = 0;
-      for (size_t k = 0; k < 2 + f->nitems; k++)
+      for (size_t i = 0; i < r->nnotes; i++)
         {
-          const struct count *c;
-          const struct fslot *s = recount_slot (&r->f, &r->rc, k, &c);
-          if (!c->change)
-            continue;
-          p[n++] = (struct output_patch) { s->off, s->info.width, c->value,
-                                           c->width };
-          if (note_repair (r, k, s, c) < 0)
-            return -1;
+          const struct repair_note *e = &r->notes[i];
+          p[i] = (struct output_patch) { e->slot->off, e->slot->info.width,
+                                         e->value, e->width };
         }
-      output_patched (r->out, &r->in, f->off, f->end, p, n, r->style);
-      changed = n > 0;
+      output_patched (r->out, &r->in, f->off, f->end, p, r->nnotes,
+                      r->style);
     }
-  if (changed)
+  if (r->nnotes > 0)
     {
       r->st->repaired++;
       r->st->scanned += f->evidence == EV_SCAN;

@@ -19,6 +19,12 @@ struct repair_note
   uint64_t value, width;       /* as it is written */
 };
 
+/* The slots of the framed message F whose counts RC changes, as notes
+   in *NOTES (grown, room for *CAP), *N of them.  -1 when out of
+   memory.  */
+int repair_list (const struct frame *f, const struct recount *rc,
+                 struct repair_note **notes, size_t *cap, size_t *n);
+
 struct convert_note;           /* convert.h */
 
 /* What became of one message, for whoever watches (a report, a test).  */

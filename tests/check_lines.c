@@ -238,6 +238,35 @@ START_TEST (count_lf_long)
       ck_assert_uint_eq (count_lf (&in, from, sizeof buf), w);
     }
   ck_assert_uint_eq (count_lf (&in, 0, sizeof buf), want);
+  for (size_t to = sizeof buf - 70; to <= sizeof buf; to++)
+    {
+      size_t w = 0;
+      for (size_t i = 3; i < to; i++)
+        w += buf[i] == '\n';
+      ck_assert_uint_eq (count_lf (&in, 3, to), w);
+    }
+  input_done (&in);
+}
+END_TEST
+
+/* Nothing but LFs, past the point where byte-wide counters are emptied
+   (255 steps of 64 bytes): every counter full.  */
+START_TEST (count_lf_dense)
+{
+  enum { N = 3 * 255 * 64 + 100 };
+  static unsigned char buf[N];
+  memset (buf, '\n', sizeof buf);
+  buf[N / 2] = 'x';
+  struct input in;
+  input_from_bytes (&in, buf, sizeof buf, 0);
+  static const size_t from[] = { 0, 1, 17, 64 * 255, 64 * 255 + 1 };
+  static const size_t to[] = { N, N - 1, N - 63, 64 * 255 * 2, 64 * 255 + 65 };
+  for (size_t f = 0; f < N_OF (from); f++)
+    for (size_t t = 0; t < N_OF (to); t++)
+      if (from[f] <= to[t])
+        ck_assert_uint_eq (count_lf (&in, from[f], to[t]),
+                           to[t] - from[f]
+                           - (from[f] <= N / 2 && N / 2 < to[t]));
   input_done (&in);
 }
 END_TEST
@@ -355,6 +384,7 @@ lines_suite (void)
   tcase_add_test (lines, blank_lines);
   tcase_add_test (lines, glued_keywords);
   tcase_add_test (lines, count_lf_long);
+  tcase_add_test (lines, count_lf_dense);
   suite_add_tcase (s, lines);
   TCase *input = tcase_create ("Input");
   tcase_set_timeout (input, 60);

@@ -61,32 +61,14 @@ diag_init (void)
   buffered = !isatty (STDERR_FILENO) && atexit (diag_flush) == 0;
 }
 
-/* Room is kept for the newline.  */
-static void
-put_mem (struct diag_text *t, const char *s, size_t k)
-{
-  size_t room = sizeof t->s - 1 - t->n;
-  if (k > room)
-    k = room;
-  memcpy (t->s + t->n, s, k);
-  t->n += k;
-}
-
-void
-diag_put (struct diag_text *t, const char *s)
-{
-  put_mem (t, s, strlen (s));
-}
-
 void
 diag_put_u64 (struct diag_text *t, uint64_t v)
 {
   char d[24], *p = d + sizeof d;
-  *--p = 0;
   do
     *--p = (char) ('0' + v % 10);
   while (v /= 10);
-  diag_put (t, p);
+  diag_put_mem (t, p, (size_t) (d + sizeof d - p));
 }
 
 /* "ccfix: FILE:LINE: " and, for a message, "message N (WHO): ".  The
@@ -107,20 +89,20 @@ put_where (struct diag_text *t, const char *file, uint64_t line,
       diag_put (&head, file);
       diag_put (&head, ":");
     }
-  put_mem (t, head.s, head.n);
+  diag_put_mem (t, head.s, head.n);
   diag_put_u64 (t, line);
-  put_mem (t, ": ", 2);
+  diag_put_mem (t, ": ", 2);
   if (!message)
     return;
-  put_mem (t, "message ", 8);
+  diag_put_mem (t, "message ", 8);
   diag_put_u64 (t, message);
   if (who)
     {
-      put_mem (t, " (", 2);
+      diag_put_mem (t, " (", 2);
       diag_put (t, who);
-      put_mem (t, ")", 1);
+      diag_put_mem (t, ")", 1);
     }
-  put_mem (t, ": ", 2);
+  diag_put_mem (t, ": ", 2);
 }
 
 /* One line, written whole: when standard error is unbuffered (a
@@ -148,9 +130,10 @@ diag_finding_text (int quiet, const char *file, uint64_t line,
 {
   if (quiet)
     return;
-  struct diag_text t = { .n = 0 };
+  struct diag_text t;   /* not cleared: a finding sets a few of its bytes */
+  t.n = 0;
   put_where (&t, file, line, message, who);
-  put_mem (&t, text->s, text->n);
+  diag_put_mem (&t, text->s, text->n);
   put_line (&t);
 }
 
@@ -158,7 +141,8 @@ static void
 vreport (const char *file, uint64_t line, uint64_t message, const char *who,
          const char *fmt, va_list ap)
 {
-  struct diag_text t = { .n = 0 };
+  struct diag_text t;   /* not cleared: a finding sets a few of its bytes */
+  t.n = 0;
   put_where (&t, file, line, message, who);
   int k = vsnprintf (t.s + t.n, sizeof t.s - 1 - t.n, fmt, ap);
   if (k < 0)

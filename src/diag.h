@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 extern const char *program_name;
 
@@ -27,7 +28,32 @@ struct diag_text
   size_t n;
 };
 
-void diag_put (struct diag_text *t, const char *s);
+/* Append the K bytes of S, as many as fit (room is kept for the
+   newline).  Inline: K is nearly always a constant, and the copy then a
+   move or two.  */
+static inline void
+diag_put_mem (struct diag_text *t, const char *s, size_t k)
+{
+  size_t room = sizeof t->s - 1 - t->n;
+  if (k > room)
+    k = room;
+  else
+    /* The same copy, written so that a constant K stays constant.  */
+    {
+      memcpy (t->s + t->n, s, k);
+      t->n += k;
+      return;
+    }
+  memcpy (t->s + t->n, s, k);
+  t->n += k;
+}
+
+static inline void
+diag_put (struct diag_text *t, const char *s)
+{
+  diag_put_mem (t, s, strlen (s));
+}
+
 void diag_put_u64 (struct diag_text *t, uint64_t v);
 /* diag_finding with the text T.  */
 void diag_finding_text (int quiet, const char *file, uint64_t line,

@@ -94,7 +94,8 @@ tell_repair (const struct teller *t, enum level level, size_t item,
       return;
     }
   /* Written without printf: a stream can hold millions of these.  */
-  struct diag_text text = { .n = 0 };
+  struct diag_text text;
+  text.n = 0;
   if (level == LEVEL_ITEM)
     {
       diag_put (&text, "item ");

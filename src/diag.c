@@ -64,14 +64,42 @@ diag_init (void)
 void
 diag_put_u64 (struct diag_text *t, uint64_t v)
 {
-  char d[24], *p = d + sizeof d;
-  do
-    *--p = (char) ('0' + v % 10);
-  while (v /= 10);
-  diag_put_mem (t, p, (size_t) (d + sizeof d - p));
-}
-
-/* "ccfix: FILE:LINE: " and, for a message, "message N (WHO): ".  The
+  /* Two digits a division, written in place from the last one back:
+     every finding holds three or four numbers.  */
+  static const char pairs[] =
+    "00010203040506070809101112131415161718192021222324252627282930313233"
+    "34353637383940414243444546474849505152535455565758596061626364656667"
+    "6869707172737475767778798081828384858687888990919293949596979899";
+  static const uint64_t pow10[] = {
+    UINT64_C (1), UINT64_C (10), UINT64_C (100), UINT64_C (1000),
+    UINT64_C (10000), UINT64_C (100000), UINT64_C (1000000),
+    UINT64_C (10000000), UINT64_C (100000000), UINT64_C (1000000000),
+    UINT64_C (10000000000), UINT64_C (100000000000),
+    UINT64_C (1000000000000), UINT64_C (10000000000000),
+    UINT64_C (100000000000000), UINT64_C (1000000000000000),
+    UINT64_C (10000000000000000), UINT64_C (100000000000000000),
+    UINT64_C (1000000000000000000), UINT64_C (10000000000000000000) };
+  /* The digits: about log10 (2) times the bits, one less when V is
+     below the power of ten that gives.  */
+  unsigned bits = 64 - (unsigned) __builtin_clzll (v | 1);
+  size_t n = (bits * 1233) >> 12;
+  n += n < 20 && v >= pow10[n];
+  if (n == 0)
+    n = 1;
+  if (n > sizeof t->s - 1 - t->n)
+    return;
+  char *p = t->s + t->n + n;
+  for (; v >= 100; v /= 100)
+    {
+      p -= 2;
+      memcpy (p, pairs + 2 * (v % 100), 2);
+    }
+  if (v >= 10)
+    memcpy (p - 2, pairs + 2 * v, 2);
+  else
+    p[-1] = (char) ('0' + v);
+  t->n += n;
+}/* "ccfix: FILE:LINE: " and, for a message, "message N (WHO): ".  The
    "ccfix: FILE:" part is kept from one finding to the next.  */
 static void
 put_where (struct diag_text *t, const char *file, uint64_t line,
@@ -124,19 +152,18 @@ put_line (struct diag_text *t)
 }
 
 void
-diag_finding_text (int quiet, const char *file, uint64_t line,
-                   uint64_t message, const char *who,
-                   const struct diag_text *text)
+diag_finding_begin (struct diag_text *t, const char *file, uint64_t line,
+                    uint64_t message, const char *who)
 {
-  if (quiet)
-    return;
-  struct diag_text t;   /* not cleared: a finding sets a few of its bytes */
-  t.n = 0;
-  put_where (&t, file, line, message, who);
-  diag_put_mem (&t, text->s, text->n);
-  put_line (&t);
+  t->n = 0;
+  put_where (t, file, line, message, who);
 }
 
+void
+diag_finding_end (struct diag_text *t)
+{
+  put_line (t);
+}
 static void
 vreport (const char *file, uint64_t line, uint64_t message, const char *who,
          const char *fmt, va_list ap)

@@ -55,11 +55,12 @@ diag_put (struct diag_text *t, const char *s)
 }
 
 void diag_put_u64 (struct diag_text *t, uint64_t v);
-/* diag_finding with the text T.  */
-void diag_finding_text (int quiet, const char *file, uint64_t line,
-                        uint64_t message, const char *who,
-                        const struct diag_text *t);
-
+/* A finding put together in T, which diag_finding_begin starts with
+   "ccfix: FILE:LINE: message N (WHO): " and diag_finding_end writes out,
+   whole, as one line.  */
+void diag_finding_begin (struct diag_text *t, const char *file,
+                         uint64_t line, uint64_t message, const char *who);
+void diag_finding_end (struct diag_text *t);
 /* Findings and warnings to standard error go out in large writes when it
    is no terminal; diag_flush writes what is held (at exit, before an
    error, on a fatal signal: it calls only write()).  */

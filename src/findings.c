@@ -93,9 +93,10 @@ tell_repair (const struct teller *t, enum level level, size_t item,
       tell_event (t, level, item, s);
       return;
     }
-  /* Written without printf: a stream can hold millions of these.  */
+  /* Written without printf, straight after where it is: a stream can
+     hold millions of these.  */
   struct diag_text text;
-  text.n = 0;
+  diag_finding_begin (&text, t->file, t->line, t->number, t->who);
   if (level == LEVEL_ITEM)
     {
       diag_put (&text, "item ");
@@ -115,7 +116,7 @@ tell_repair (const struct teller *t, enum level level, size_t item,
   diag_put_u64 (&text, value);
   if (scan)
     diag_put (&text, " (found by scan)");
-  diag_finding_text (t->quiet, t->file, t->line, t->number, t->who, &text);
+  diag_finding_end (&text);
 }
 
 void

@@ -1408,32 +1408,39 @@ note_repairs (struct conv *v)
                          &v->nrepairs) < 0 ? -1 : 0;
 }
 
-/* Tell the report about the message at OFF; REASON when it was kept as
-   an unreadable part [OFF, END).  -1 when out of memory.  */
+/* What the report says of the message at OFF; REASON when it is kept as
+   an unreadable part [OFF, END).  Read before the message is delivered:
+   a read that fails here stops its delivery, so that every file
+   delivered has its row.  -1 when out of memory.  */
 static int
-report_message (struct conv *v, uint64_t off, uint64_t end,
-                const char *reason)
+report_gather (struct conv *v, uint64_t off, uint64_t end,
+               const char *reason)
 {
   v->nnotes = 0;
   v->nrepairs = 0;
-  if (reason)
-    {
-      struct item_note *n = new_note (v);
-      if (!n)
-        return -1;
-      n->kind = "unreadable";
-      snprintf (n->given, sizeof n->given, "unreadable-%" PRIu64 ".ccmail",
-                v->unreadable);
-      n->name = n->given;
-      n->bytes = end - off;
-      digest_hex ("", 0, &v->in, off, end, DIGEST_SIZE, n->sha256);
-    }
-  else if (note_items (v) < 0 || note_repairs (v) < 0)
+  if (!reason)
+    return note_items (v) < 0 || note_repairs (v) < 0 ? -1 : 0;
+  struct item_note *n = new_note (v);
+  if (!n)
     return -1;
+  n->kind = "unreadable";
+  /* The number convert_unreadable is about to give the part.  */
+  snprintf (n->given, sizeof n->given, "unreadable-%" PRIu64 ".ccmail",
+            v->unreadable + 1);
+  n->name = n->given;
+  n->bytes = end - off;
+  digest_hex ("", 0, &v->in, off, end, DIGEST_SIZE, n->sha256);
+  return 0;
+}
+
+/* Tell the report about the message at OFF, once written.  */
+static void
+report_message (struct conv *v, uint64_t off, const char *reason)
+{
   /* A read failed: the message was not written whole (nor hashed
      right).  */
   if (v->in.err)
-    return 0;
+    return;
   struct convert_note cn = { v->id, v->output,
                              v->c->format == CONVERT_MBOX ? NULL : v->path,
                              v->notes, v->nnotes };
@@ -1441,7 +1448,6 @@ report_message (struct conv *v, uint64_t off, uint64_t end,
                                &v->f, reason, v->repairs, v->nrepairs,
                                (enum slot_style) v->st->style, &cn };
   v->c->s->on_message (v->c->s->on_message_ctx, &note);
-  return 0;
 }
 
 /* Frame and write the message at OFF.  Returns 1 when it could not be framed, -1 when out of memory.  */
@@ -1463,14 +1469,18 @@ convert_message (struct conv *v, uint64_t off)
       v->st->passed++;
       diag_finding (v->c->s->quiet, v->name, v->line, v->number, NULL,
                     "%s; kept as an unreadable part", why);
-      convert_unreadable (v, off, f->end, why, v->number);
-      if (v->c->s->on_message && report_message (v, off, f->end, why) < 0)
+      if (v->c->s->on_message && report_gather (v, off, f->end, why) < 0)
         return -1;
+      convert_unreadable (v, off, f->end, why, v->number);
+      if (v->c->s->on_message)
+        report_message (v, off, why);
       return 1;
     }
-  convert_framed (v, f->end);
-  if (v->c->s->on_message && report_message (v, off, f->end, NULL) < 0)
+  if (v->c->s->on_message && report_gather (v, off, f->end, NULL) < 0)
     return -1;
+  convert_framed (v, f->end);
+  if (v->c->s->on_message)
+    report_message (v, off, NULL);
   return 0;
 }
 

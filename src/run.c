@@ -111,7 +111,7 @@ unchanged (const char *name, int fd, const struct stat *before)
 /* Repair NAME onto itself; a file that needs no change is left alone
    (same inode, same time stamps, no backup).  */
 static int
-repair_in_place (struct job *job, const char *name)
+repair_in_place (struct job *job, const char *name, int *replaced)
 {
   /* The target first: it refuses a FIFO before opening it could block.  */
   struct target t;
@@ -133,6 +133,8 @@ repair_in_place (struct job *job, const char *name)
     target_abort (&t);
   else if (target_commit (&t, job->suffix) < 0)
     status = EXIT_TROUBLE;
+  else
+    *replaced = 1;
   close (fd);
   return status;
 }
@@ -252,18 +254,30 @@ run_job (struct job *job)
       job->s.on_message_ctx = &job->report;
     }
   int status = EXIT_REPAIRED;
+  /* Files this run changed, which its report must tell of whatever the
+     exit status: -i replaced an input, or a directory conversion wrote a
+     row (a message delivered, or found already there).  */
+  int replaced = 0, untrue = 0;
   if (job->in_place)
     for (size_t i = 0; i < job->ninputs; i++)
       {
-        int r = repair_in_place (job, job->inputs[i]);
+        uint64_t mark = job->report_name ? report.out.bytes : 0;
+        int r = repair_in_place (job, job->inputs[i], &replaced);
+        /* Its rows tell of a repair that was not made.  */
+        if (r == EXIT_TROUBLE && job->report_name
+            && target_rewind (&report, mark) < 0)
+          untrue = 1;
         if (r > status)
           status = r;
       }
   else if (to_dir (job))
-    status = convert_to_dir (job);
+    {
+      status = convert_to_dir (job);
+      replaced = job->report_name && report.out.bytes > 0;
+    }
   else
     status = repair_to_output (job);
-  if (job->report_name && status == EXIT_TROUBLE)
+  if (job->report_name && status == EXIT_TROUBLE && (!replaced || untrue))
     target_abort (&report);
   else if (job->report_name && target_commit (&report, NULL) < 0)
     status = EXIT_TROUBLE;

@@ -515,6 +515,26 @@ target_abort (struct target *t)
   t->path = NULL;
 }
 
+int
+target_rewind (struct target *t, uint64_t bytes)
+{
+  if (!t->tmp || t->out.bytes <= bytes)
+    return 0;
+  if (output_flush (&t->out) < 0)
+    {
+      target_error (t, "write error", t->out.err);
+      return -1;
+    }
+  if (ftruncate (t->fd, (off_t) bytes) < 0
+      || lseek (t->fd, (off_t) bytes, SEEK_SET) < 0)
+    {
+      target_error (t, "cannot cut the temporary file", errno);
+      return -1;
+    }
+  t->out.bytes = bytes;
+  return 0;
+}
+
 /* What a use is called in a message.  */
 static void
 describe (const struct file_use *u, char *buf, size_t n)

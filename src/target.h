@@ -48,6 +48,10 @@ int target_commit (struct target *t, const char *suffix);
    gets what is still buffered.  */
 void target_abort (struct target *t);
 
+/* Take back what was written after its first BYTES, which a regular
+   file's temporary file can; a stream keeps what it got.  Returns -1
+   after reporting a failure.  */
+int target_rewind (struct target *t, uint64_t bytes);
 /* Remove every pending temporary file: from a signal handler.  */
 void target_cleanup_signal (void);
 /* The temporary file NAME in the directory DIR (AT_FDCWD: NAME as it is),

@@ -226,11 +226,16 @@ else
       rm -rf "$d/right"
       from $src "$real" -q --convert=$how -o "$d/right" 2> /dev/null
       for k in $(picks $src -q --convert=$how -o "$d/probe"); do
-        rm -rf "$d/md" "$d/probe"
+        rm -rf "$d/md" "$d/probe" "$d/md.jsonl"
         expect 2 "$how $src, pread $k fails" \
-          inject $k $src -q --convert=$how -o "$d/md"
+          inject $k $src -q --convert=$how -o "$d/md" --report="$d/md.jsonl"
         one_error "$how $src, pread $k"
         [ -d "$d/md" ] && delivered "$d/md" "$d/right" "$how $src, pread $k"
+        # The report tells of every message delivered, and of no other.
+        files=$(find "$d/md" -type f ! -name maildirfolder 2> /dev/null | wc -l)
+        rows=0; [ -f "$d/md.jsonl" ] && rows=$(wc -l < "$d/md.jsonl")
+        [ "$files" -eq "$rows" ] && ok \
+          || bad "$how $src, pread $k: $rows report rows for $files files"
         expect 0 "$how $src, pread $k failed, run again" \
           from $src "$real" -q --convert=$how -o "$d/md"
         diff -r "$d/md" "$d/right" > /dev/null && ok \
@@ -238,6 +243,29 @@ else
       done
     done
   done
+  # A run that fails after -i has replaced a file keeps its report, less
+  # the rows of the input it left as it was: the pread that fails is three
+  # quarters into the second input's, past its first message's row (the
+  # first half is the look-ahead learning reads before any row).
+  cp "$tmp/broken" "$d/r1"; cp "$tmp/huge" "$d/r2"
+  trace -y -o "$tmp/trace" "$real" -q -i "$d/r1" "$d/r2" > /dev/null 2>&1
+  k=$(awk -v f="$d/r2" 'NR == 1 { main = $1 } $1 != main { next }
+        /pread64\(/ { k++; if (index($0, "<" f ">")) ks[++n] = k }
+        END { if (n) print ks[int(n * 3 / 4) + 1] }' "$tmp/trace")
+  cp "$tmp/broken" "$d/r1"; cp "$tmp/huge" "$d/r2"
+  if [ -z "$k" ]; then bad "-i: no pread64 of the second input seen"
+  else
+    expect 2 "-i, the second input's pread $k fails" trace -o /dev/null \
+      -e inject=pread64:error=EIO:when="$k" \
+      "$real" -q -i --report="$d/r.jsonl" "$d/r1" "$d/r2"
+    cmp -s "$d/r1" "$tmp/good" && ok || bad "-i: the first input not repaired"
+    cmp -s "$d/r2" "$tmp/huge" && ok || bad "-i: the failed input changed"
+    [ "$(grep -c "\"input\":\"$d/r1\"" "$d/r.jsonl")" = 1 ] && ok \
+      || bad "-i: the report lost the replaced file's row"
+    grep -q "\"input\":\"$d/r2\"" "$d/r.jsonl" \
+      && bad "-i: the report tells of a repair not made" || ok
+    no_temp "$d" "-i, a read error"
+  fi
   # -t, the input failing for good from a pread on: it once converted
   # the same bytes for ever.
   from f "$real" -q -t CP850 -f CP437 > "$tmp/right" 2> /dev/null

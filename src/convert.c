@@ -1438,8 +1438,8 @@ static void
 report_message (struct conv *v, uint64_t off, const char *reason)
 {
   /* A read failed: the message was not written whole (nor hashed
-     right).  */
-  if (v->in.err)
+     right); or its file could not be made.  */
+  if (v->in.err || v->trouble)
     return;
   struct convert_note cn = { v->id, v->output,
                              v->c->format == CONVERT_MBOX ? NULL : v->path,

@@ -128,6 +128,16 @@ expect 0 "a regular file, no spill" env TMPDIR=/nonexistent "${CCFIX_REAL:-$CCFI
 mv "$tmp/out" "$tmp/huge.out"
 expect 0 "a pipe, spilled" sh -c 'cat "$1" | "$2" -q -' sh "$tmp/huge" "$CCFIX"
 cmp -s "$tmp/out" "$tmp/huge.out" && ok || bad "a file and a pipe repair differently"
+# A Maildir conversion that a write error stops keeps the report of what
+# it delivered (the first message), with no row for the message whose
+# file it could not write.
+expect 2 "maildir with a file-size limit" sh -c 'trap "" XFSZ; ulimit -f 8
+  exec "$1" -q --convert=maildir -o "$2" --report="$3" "$4"' \
+  sh "$CCFIX" "$d/lim" "$d/lim.jsonl" "$tmp/huge"
+files=$(find "$d/lim" -type f ! -name maildirfolder | wc -l)
+[ "$files" -eq 1 ] && ok || bad "maildir with a file-size limit: $files files"
+[ -f "$d/lim.jsonl" ] && [ "$(wc -l < "$d/lim.jsonl")" -eq 1 ] && ok \
+  || bad "maildir with a file-size limit: report $(cat "$d/lim.jsonl" 2>&1)"
 
 # Read errors: one pread of the input (or of its spill file) fails with
 # EIO, at the start of each pass over the message larger than the

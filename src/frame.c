@@ -854,7 +854,7 @@ quick_slot (const unsigned char *b, size_t n, uint64_t base, size_t at,
   struct qline l;
   if (!quick_line (b, n, at, &l))
     return 0;
-  slot_classify (b + at, l.n, n - at, &s->info);
+  slot_classify (b + at, l.n, &s->info);
   s->off = base + at;
   s->next = base + l.next;
   return s->info.cls != SLOT_INVALID

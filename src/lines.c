@@ -257,7 +257,7 @@ line_slot (struct input *in, const struct line *ln, struct slot_info *info)
   size_t avail;
   const unsigned char *p = input_at (in, ln->off, &avail);
   if (p && avail >= ln->end - ln->off)
-    slot_classify (p, (size_t) (ln->end - ln->off), avail, info);
+    slot_classify (p, (size_t) (ln->end - ln->off), info);
   else
     {
       struct slot_scan scan;

@@ -3,9 +3,6 @@
 #include "slot.h"
 
 #include <string.h>
-#if defined __SSE2__
-# include <emmintrin.h>
-#endif
 
 void
 slot_scan_init (struct slot_scan *s)
@@ -119,65 +116,6 @@ spaces_at (const unsigned char *p, size_t n)
   return i;
 }
 
-/* The slot of N bytes with LEAD spaces, DIGITS digits of value V (the
-   first being FIRST) and TRAIL spaces, which make all of it.  */
-static inline int
-shape (size_t n, size_t lead, size_t digits, size_t trail, uint64_t v,
-       unsigned char first, struct slot_info *out)
-{
-  if (digits == 0)
-    {
-      *out = (struct slot_info) { .cls = SLOT_BLANK, .width = n };
-      return 1;
-    }
-  *out = (struct slot_info) { .cls = SLOT_VALID, .width = n, .value = v };
-  if (lead && !trail)
-    out->padded = 1, out->style = STYLE_LEAD_SPACES;
-  else if (trail && !lead)
-    out->padded = 1, out->style = STYLE_TRAIL_SPACES;
-  else if (!lead && !trail && digits > 1 && first == '0')
-    out->padded = 1, out->style = STYLE_ZEROS;
-  return 1;
-}
-
-/* classify_valid in one look at sixteen bytes, for a slot of at most
-   sixteen (nearly every one) where sixteen can be read: where its spaces
-   and digits are, as two bit masks.  */
-static inline int
-classify_block (const unsigned char *p, size_t n, size_t avail,
-                struct slot_info *out)
-{
-#if defined __SSE2__ && defined __GNUC__
-  if (n > 16 || avail < 16)
-    return 0;
-  __m128i v = _mm_loadu_si128 ((const __m128i *) (const void *) p);
-  __m128i d = _mm_sub_epi8 (v, _mm_set1_epi8 ('0'));
-  unsigned all = (1u << n) - 1;
-  unsigned sp = (unsigned) _mm_movemask_epi8 (_mm_cmpeq_epi8
-                                              (v, _mm_set1_epi8 (' ')));
-  unsigned dg = (unsigned) _mm_movemask_epi8 (_mm_cmpeq_epi8
-                  (_mm_min_epu8 (d, _mm_set1_epi8 (9)), d));
-  sp &= all;
-  dg &= all;
-  if ((sp | dg) != all)
-    return 0;
-  if (!dg)
-    return shape (n, n, 0, 0, 0, 0, out);
-  unsigned lead = (unsigned) __builtin_ctz (dg), run = dg >> lead;
-  /* The digits must be one run.  */
-  if (run & (run + 1))
-    return 0;
-  unsigned digits = (unsigned) __builtin_ctz (~run);
-  uint64_t value = 0;
-  for (unsigned i = lead; i < lead + digits; i++)
-    value = value * 10 + (unsigned) (p[i] - '0');
-  return shape (n, lead, digits, n - lead - digits, value, p[lead], out);
-#else
-  (void) p, (void) n, (void) avail, (void) out;
-  return 0;
-#endif
-}
-
 /* The shapes nearly every slot has, SP* DIGIT{1,18} SP* or spaces alone,
    read in one pass; 0 for anything else.  */
 static int
@@ -192,14 +130,25 @@ classify_valid (const unsigned char *p, size_t n, struct slot_info *out)
   size_t digits = i - lead, trail = spaces_at (p + i, n - i);
   if (i + trail < n || digits > SLOT_MAX_DIGITS)
     return 0;
-  return shape (n, lead, digits, trail, v, p[lead], out);
+  if (digits == 0)
+    {
+      *out = (struct slot_info) { .cls = SLOT_BLANK, .width = n };
+      return 1;
+    }
+  *out = (struct slot_info) { .cls = SLOT_VALID, .width = n, .value = v };
+  if (lead && !trail)
+    out->padded = 1, out->style = STYLE_LEAD_SPACES;
+  else if (trail && !lead)
+    out->padded = 1, out->style = STYLE_TRAIL_SPACES;
+  else if (!lead && !trail && digits > 1 && p[lead] == '0')
+    out->padded = 1, out->style = STYLE_ZEROS;
+  return 1;
 }
 
 void
-slot_classify (const unsigned char *p, size_t n, size_t avail,
-               struct slot_info *out)
+slot_classify (const unsigned char *p, size_t n, struct slot_info *out)
 {
-  if (classify_block (p, n, avail, out) || classify_valid (p, n, out))
+  if (classify_valid (p, n, out))
     return;
   struct slot_scan s;
   slot_scan_init (&s);

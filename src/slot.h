@@ -41,10 +41,7 @@ struct slot_info
 void slot_scan_init (struct slot_scan *s);
 void slot_scan_feed (struct slot_scan *s, const unsigned char *p, size_t n);
 void slot_scan_end (const struct slot_scan *s, struct slot_info *out);
-/* Classify the N bytes of P, a whole slot; AVAIL >= N bytes can be read
-   there, and with sixteen a short slot is read in one look.  */
-void slot_classify (const unsigned char *p, size_t n, size_t avail,
-                    struct slot_info *out);
+void slot_classify (const unsigned char *p, size_t n, struct slot_info *out);
 
 /* Number of decimal digits of V (1 for 0).  */
 unsigned slot_digits (uint64_t v);

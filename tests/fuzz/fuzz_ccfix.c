@@ -199,7 +199,7 @@ check_edits (const uint8_t *in, size_t n, const uint8_t *out, size_t outn,
           done += got;
         }
       struct slot_info info;
-      slot_classify (out + o, (size_t) e->width, outn - o, &info);
+      slot_classify (out + o, (size_t) e->width, &info);
       if (info.cls != SLOT_VALID || info.value != e->value)
         abort ();
       o += (size_t) e->width;

@@ -23,14 +23,23 @@ written (int fd, char *buf, size_t n)
   return buf;
 }
 
+/* The input "Message:\n     \nabc" in IN, and OUT writing into the
+   temporary file returned.  */
+static FILE *
+open_pair (struct input *in, struct output *out)
+{
+  INPUT_STR (in, "Message:\n     \nabc");
+  FILE *f = tmpfile ();
+  ck_assert_ptr_nonnull (f);
+  ck_assert_int_eq (output_open (out, fileno (f)), 0);
+  return f;
+}
+
 START_TEST (bytes_copies_and_slots_in_order)
 {
   struct input in;
-  INPUT_STR (&in, "Message:\n     \nabc");
-  FILE *f = tmpfile ();
-  ck_assert_ptr_nonnull (f);
   struct output out;
-  ck_assert_int_eq (output_open (&out, fileno (f)), 0);
+  FILE *f = open_pair (&in, &out);
   output_copy (&out, &in, 0, 9);
   output_slot (&out, 42, 5, STYLE_LEAD_SPACES);
   output_copy (&out, &in, 14, 15);
@@ -185,11 +194,8 @@ END_TEST
 START_TEST (halt_keeps_only_what_came_before)
 {
   struct input in;
-  INPUT_STR (&in, "Message:\n     \nabc");
-  FILE *f = tmpfile ();
-  ck_assert_ptr_nonnull (f);
   struct output out;
-  ck_assert_int_eq (output_open (&out, fileno (f)), 0);
+  FILE *f = open_pair (&in, &out);
   output_bytes (&out, (const unsigned char *) "<", 1);
   output_copy (&out, &in, 0, 9);
   output_halt (&out);

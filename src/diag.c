@@ -99,7 +99,9 @@ diag_put_u64 (struct diag_text *t, uint64_t v)
   else
     p[-1] = (char) ('0' + v);
   t->n += n;
-}/* "ccfix: FILE:LINE: " and, for a message, "message N (WHO): ".  The
+}
+
+/* "ccfix: FILE:LINE: " and, for a message, "message N (WHO): ".  The
    "ccfix: FILE:" part is kept from one finding to the next.  */
 static void
 put_where (struct diag_text *t, const char *file, uint64_t line,
@@ -164,6 +166,7 @@ diag_finding_end (struct diag_text *t)
 {
   put_line (t);
 }
+
 static void
 vreport (const char *file, uint64_t line, uint64_t message, const char *who,
          const char *fmt, va_list ap)

@@ -36,12 +36,9 @@ diag_put_mem (struct diag_text *t, const char *s, size_t k)
 {
   size_t room = sizeof t->s - 1 - t->n;
   if (k > room)
-    k = room;
-  else
-    /* The same copy, written so that a constant K stays constant.  */
     {
-      memcpy (t->s + t->n, s, k);
-      t->n += k;
+      memcpy (t->s + t->n, s, room);
+      t->n += room;
       return;
     }
   memcpy (t->s + t->n, s, k);

@@ -1,6 +1,7 @@
 /* Diagnostics.  */
 #include <config.h>
 #include "diag.h"
+#include "decimal.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -64,40 +65,10 @@ diag_init (void)
 void
 diag_put_u64 (struct diag_text *t, uint64_t v)
 {
-  /* Two digits a division, written in place from the last one back:
-     every finding holds three or four numbers.  */
-  static const char pairs[] =
-    "00010203040506070809101112131415161718192021222324252627282930313233"
-    "34353637383940414243444546474849505152535455565758596061626364656667"
-    "6869707172737475767778798081828384858687888990919293949596979899";
-  static const uint64_t pow10[] = {
-    UINT64_C (1), UINT64_C (10), UINT64_C (100), UINT64_C (1000),
-    UINT64_C (10000), UINT64_C (100000), UINT64_C (1000000),
-    UINT64_C (10000000), UINT64_C (100000000), UINT64_C (1000000000),
-    UINT64_C (10000000000), UINT64_C (100000000000),
-    UINT64_C (1000000000000), UINT64_C (10000000000000),
-    UINT64_C (100000000000000), UINT64_C (1000000000000000),
-    UINT64_C (10000000000000000), UINT64_C (100000000000000000),
-    UINT64_C (1000000000000000000), UINT64_C (10000000000000000000) };
-  /* The digits: about log10 (2) times the bits, one less when V is
-     below the power of ten that gives.  */
-  unsigned bits = 64 - (unsigned) __builtin_clzll (v | 1);
-  size_t n = (bits * 1233) >> 12;
-  n += n < 20 && v >= pow10[n];
-  if (n == 0)
-    n = 1;
+  unsigned n = decimal_digits (v);
   if (n > sizeof t->s - 1 - t->n)
     return;
-  char *p = t->s + t->n + n;
-  for (; v >= 100; v /= 100)
-    {
-      p -= 2;
-      memcpy (p, pairs + 2 * (v % 100), 2);
-    }
-  if (v >= 10)
-    memcpy (p - 2, pairs + 2 * v, 2);
-  else
-    p[-1] = (char) ('0' + v);
+  decimal_put ((unsigned char *) t->s + t->n, n, v);
   t->n += n;
 }
 

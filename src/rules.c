@@ -1,6 +1,7 @@
 /* The rules.  */
 #include <config.h>
 #include "rules.h"
+#include "decimal.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -28,13 +29,13 @@ settle_self (const struct fslot *s, uint64_t base, uint64_t eol)
   if (s->info.cls == SLOT_VALID && s->info.value == c.value)
     return c;
   c.change = 1;
-  if (slot_digits (c.value) <= w)
+  if (decimal_digits (c.value) <= w)
     return c;
   /* Too narrow: the fewest digits that count themselves.  digits(base+d)
      - d falls by at most one per step, from >= 0 to < 0, so some d hits
      zero exactly.  */
   for (uint64_t d = 1;; d++)
-    if (slot_digits (base + d + eol) == d)
+    if (decimal_digits (base + d + eol) == d)
       {
         c.value = base + d + eol;
         c.width = d;

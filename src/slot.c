@@ -1,6 +1,7 @@
 /* Slots: classification and formatting.  */
 #include <config.h>
 #include "slot.h"
+#include "decimal.h"
 
 #include <string.h>
 
@@ -95,80 +96,19 @@ slot_scan_end (const struct slot_scan *s, struct slot_info *out)
     out->cls = SLOT_INVALID;
 }
 
-/* How many spaces the N bytes at P start with: eight at a time where
-   the byte order allows, since most slots are padded with them.  */
-static inline size_t
-spaces_at (const unsigned char *p, size_t n)
-{
-  size_t i = 0;
-#if defined __GNUC__ && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-  for (; n - i >= 8; i += 8)
-    {
-      uint64_t w;
-      memcpy (&w, p + i, 8);
-      w ^= UINT64_C (0x2020202020202020);
-      if (w)
-        return i + (size_t) __builtin_ctzll (w) / 8;
-    }
-#endif
-  while (i < n && p[i] == ' ')
-    i++;
-  return i;
-}
-
-/* The shapes nearly every slot has, SP* DIGIT{1,18} SP* or spaces alone,
-   read in one pass; 0 for anything else.  */
-static int
-classify_valid (const unsigned char *p, size_t n, struct slot_info *out)
-{
-  size_t lead = spaces_at (p, n), i = lead;
-  /* Past 18 digits V may wrap, but the slot is then not valid.  */
-  uint64_t v = 0;
-  unsigned c;
-  while (i < n && (c = (unsigned) (p[i] - '0')) < 10)
-    v = v * 10 + c, i++;
-  size_t digits = i - lead, trail = spaces_at (p + i, n - i);
-  if (i + trail < n || digits > SLOT_MAX_DIGITS)
-    return 0;
-  if (digits == 0)
-    {
-      *out = (struct slot_info) { .cls = SLOT_BLANK, .width = n };
-      return 1;
-    }
-  *out = (struct slot_info) { .cls = SLOT_VALID, .width = n, .value = v };
-  if (lead && !trail)
-    out->padded = 1, out->style = STYLE_LEAD_SPACES;
-  else if (trail && !lead)
-    out->padded = 1, out->style = STYLE_TRAIL_SPACES;
-  else if (!lead && !trail && digits > 1 && p[lead] == '0')
-    out->padded = 1, out->style = STYLE_ZEROS;
-  return 1;
-}
-
 void
-slot_classify (const unsigned char *p, size_t n, struct slot_info *out)
+slot_classify_scan (const unsigned char *p, size_t n, struct slot_info *out)
 {
-  if (classify_valid (p, n, out))
-    return;
   struct slot_scan s;
   slot_scan_init (&s);
   slot_scan_feed (&s, p, n);
   slot_scan_end (&s, out);
 }
 
-unsigned
-slot_digits (uint64_t v)
-{
-  unsigned d = 1;
-  while (v >= 10)
-    v /= 10, d++;
-  return d;
-}
-
 uint64_t
 slot_new_width (uint64_t old_width, uint64_t value)
 {
-  uint64_t d = slot_digits (value);
+  uint64_t d = decimal_digits (value);
   return old_width >= d ? old_width : d;
 }
 
@@ -176,11 +116,9 @@ size_t
 slot_format (uint64_t value, uint64_t width, enum slot_style style,
              uint64_t offset, unsigned char *buf, size_t n)
 {
-  unsigned char digits[20], *d = digits + sizeof digits;
-  do
-    *--d = (unsigned char) ('0' + value % 10);
-  while ((value /= 10) > 0);
-  unsigned nd = (unsigned) (digits + sizeof digits - d);
+  unsigned nd = decimal_digits (value);
+  unsigned char d[20];
+  decimal_put (d, nd, value);
   if (width < nd)
     width = nd;
   uint64_t pad = width - nd;

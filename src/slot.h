@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* 18 digits always fit in a uint64_t; a 19th could overflow.  */
 #define SLOT_MAX_DIGITS 18
@@ -41,10 +42,69 @@ struct slot_info
 void slot_scan_init (struct slot_scan *s);
 void slot_scan_feed (struct slot_scan *s, const unsigned char *p, size_t n);
 void slot_scan_end (const struct slot_scan *s, struct slot_info *out);
-void slot_classify (const unsigned char *p, size_t n, struct slot_info *out);
+/* The rest of slot_classify: any slot, fed through a slot_scan.  */
+void slot_classify_scan (const unsigned char *p, size_t n,
+                         struct slot_info *out);
 
-/* Number of decimal digits of V (1 for 0).  */
-unsigned slot_digits (uint64_t v);
+/* How many spaces the N bytes at P start with: eight at a time where
+   the byte order allows, since most slots are padded with them.  */
+static inline size_t
+spaces_at (const unsigned char *p, size_t n)
+{
+  size_t i = 0;
+#if defined __GNUC__ && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  for (; n - i >= 8; i += 8)
+    {
+      uint64_t w;
+      memcpy (&w, p + i, 8);
+      w ^= UINT64_C (0x2020202020202020);
+      if (w)
+        return i + (size_t) __builtin_ctzll (w) / 8;
+    }
+#endif
+  while (i < n && p[i] == ' ')
+    i++;
+  return i;
+}
+
+/* The shapes nearly every slot has, SP* DIGIT{1,18} SP* or spaces alone,
+   read in one pass; 0 for anything else.  */
+static inline int
+slot_classify_common (const unsigned char *p, size_t n, struct slot_info *out)
+{
+  size_t lead = spaces_at (p, n), i = lead;
+  /* Past 18 digits V may wrap, but the slot is then not valid.  */
+  uint64_t v = 0;
+  unsigned c;
+  while (i < n && (c = (unsigned) (p[i] - '0')) < 10)
+    v = v * 10 + c, i++;
+  size_t digits = i - lead, trail = spaces_at (p + i, n - i);
+  if (i + trail < n || digits > SLOT_MAX_DIGITS)
+    return 0;
+  if (digits == 0)
+    {
+      *out = (struct slot_info) { .cls = SLOT_BLANK, .width = n };
+      return 1;
+    }
+  *out = (struct slot_info) { .cls = SLOT_VALID, .width = n, .value = v };
+  if (lead && !trail)
+    out->padded = 1, out->style = STYLE_LEAD_SPACES;
+  else if (trail && !lead)
+    out->padded = 1, out->style = STYLE_TRAIL_SPACES;
+  else if (!lead && !trail && digits > 1 && p[lead] == '0')
+    out->padded = 1, out->style = STYLE_ZEROS;
+  return 1;
+}
+
+/* Classify the N bytes at P, a whole slot.  Inline, since it is asked of
+   every slot of every message.  */
+static inline void
+slot_classify (const unsigned char *p, size_t n, struct slot_info *out)
+{
+  if (!slot_classify_common (p, n, out))
+    slot_classify_scan (p, n, out);
+}
+
 
 /* The width a repaired slot of old width OLD_WIDTH gets for VALUE: the old
    width when the digits fit in it, else exactly the digits.  */

@@ -1,9 +1,12 @@
 /* Slot classes and slot formatting.  */
 #include <config.h>
 #include <check.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "decimal.h"
 #include "slot.h"
 #include "testutil.h"
 
@@ -184,10 +187,31 @@ END_TEST
 
 START_TEST (widths)
 {
-  ck_assert_uint_eq (slot_digits (0), 1);
-  ck_assert_uint_eq (slot_digits (9), 1);
-  ck_assert_uint_eq (slot_digits (10), 2);
-  ck_assert_uint_eq (slot_digits (999999999999999999u), 18);
+  /* Against the digits counted one division at a time, on each side of
+     every power of ten and of two.  */
+  uint64_t near[200];
+  size_t n = 0;
+  for (uint64_t p = 1;; p *= 10)
+    {
+      near[n++] = p - 1, near[n++] = p, near[n++] = p + 1;
+      if (p > UINT64_MAX / 10)
+        break;
+    }
+  for (int b = 1; b < 64; b++)
+    near[n++] = (UINT64_C (1) << b) - 1, near[n++] = UINT64_C (1) << b;
+  near[n++] = UINT64_MAX;
+  for (size_t i = 0; i < n; i++)
+    {
+      unsigned want = 1;
+      for (uint64_t v = near[i]; v >= 10; v /= 10)
+        want++;
+      ck_assert_uint_eq (decimal_digits (near[i]), want);
+      unsigned char put[21];
+      char printed[21];
+      decimal_put (put, want, near[i]);
+      snprintf (printed, sizeof printed, "%" PRIu64, near[i]);
+      ck_assert (memcmp (put, printed, want) == 0);
+    }
   ck_assert_uint_eq (slot_new_width (5, 209), 5);
   ck_assert_uint_eq (slot_new_width (2, 209), 3);
   ck_assert_uint_eq (slot_new_width (0, 7), 1);

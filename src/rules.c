@@ -66,6 +66,33 @@ eol_of (const struct fslot *s)
   return s->next - s->off - s->info.width;
 }
 
+/* The recount from Z, RC having room for F's items; inline in both
+   callers, as recount_message is asked of every message.  */
+static inline void
+recount (const struct frame *f, const struct sizes *z, struct rule rule,
+         struct recount *rc)
+{
+  uint64_t contents = 0;
+  for (size_t i = 0; i < f->nitems; i++)
+    {
+      const struct item_sizes *iz = &z->items[i];
+      rc->items[i] = settle (&f->items[i].slot, iz->data);
+      contents += iz->before + iz->line + rc->items[i].width + iz->slot_eol
+                  + iz->data;
+    }
+  rc->contents = rule.from == FROM_SLOT
+                 ? settle (&f->cslot, contents)
+                 : settle_self (&f->cslot, z->contents_line + contents,
+                                z->cslot_eol);
+  uint64_t message = z->headers + z->contents_line + rc->contents.width
+                     + z->cslot_eol + contents
+                     + (rule.to == TO_NEXT ? z->separators : 0);
+  rc->msg = rule.from == FROM_SLOT
+            ? settle (&f->mslot, message)
+            : settle_self (&f->mslot, z->message_line + message,
+                           z->mslot_eol);
+}
+
 int
 recount_message (const struct frame *f, struct rule rule, struct recount *rc)
 {
@@ -91,7 +118,8 @@ recount_message (const struct frame *f, struct rule rule, struct recount *rc)
       iz->data = it->data_len;
       prev = it->slot.next + it->data_len;
     }
-  return recount_sizes (f, &z, rule, rc);
+  recount (f, &z, rule, rc);
+  return 0;
 }
 
 int
@@ -100,25 +128,7 @@ recount_sizes (const struct frame *f, const struct sizes *z,
 {
   if (recount_reserve (f, rc) < 0)
     return -1;
-  uint64_t contents = 0;
-  for (size_t i = 0; i < f->nitems; i++)
-    {
-      const struct item_sizes *iz = &z->items[i];
-      rc->items[i] = settle (&f->items[i].slot, iz->data);
-      contents += iz->before + iz->line + rc->items[i].width + iz->slot_eol
-                  + iz->data;
-    }
-  rc->contents = rule.from == FROM_SLOT
-                 ? settle (&f->cslot, contents)
-                 : settle_self (&f->cslot, z->contents_line + contents,
-                                z->cslot_eol);
-  uint64_t message = z->headers + z->contents_line + rc->contents.width
-                     + z->cslot_eol + contents
-                     + (rule.to == TO_NEXT ? z->separators : 0);
-  rc->msg = rule.from == FROM_SLOT
-            ? settle (&f->mslot, message)
-            : settle_self (&f->mslot, z->message_line + message,
-                           z->mslot_eol);
+  recount (f, z, rule, rc);
   return 0;
 }
 

@@ -117,8 +117,6 @@ slot_format (uint64_t value, uint64_t width, enum slot_style style,
              uint64_t offset, unsigned char *buf, size_t n)
 {
   unsigned nd = decimal_digits (value);
-  unsigned char d[20];
-  decimal_put (d, nd, value);
   if (width < nd)
     width = nd;
   uint64_t pad = width - nd;
@@ -148,10 +146,11 @@ slot_format (uint64_t value, uint64_t width, enum slot_style style,
           buf[i] = ' ';
       for (i = (size_t) zstart; i < dstart; i++)
         buf[i] = '0';
-      for (unsigned k = 0; k < nd; k++)
-        buf[dstart + k] = d[k];
+      decimal_put (buf + dstart, nd, value);
       return w;
     }
+  unsigned char d[20];
+  decimal_put (d, nd, value);
   size_t k = width - offset < n ? (size_t) (width - offset) : n;
   /* Spaces, then zeros, then the digits, then spaces: each run of the
      slot that falls in [OFFSET, OFFSET + K) is filled at once.  */

@@ -175,11 +175,12 @@ note_repairs (struct run *r)
   static const int class_index[] = { 2, 0, 1 };   /* by enum slot_class */
   if (repair_list (&r->f, &r->rc, &r->notes, &r->notes_cap, &r->nnotes) < 0)
     return -1;
+  if (r->nnotes > 0)
+    line_at (r, r->f.off);
   for (size_t i = 0; i < r->nnotes; i++)
     {
       const struct repair_note *e = &r->notes[i];
       r->st->repairs[e->level][class_index[e->slot->info.cls]]++;
-      line_at (r, r->f.off);
       tell_repair (&r->t, e->level, e->item, e->slot, e->value,
                    r->f.evidence == EV_SCAN);
     }

@@ -49,7 +49,7 @@ void slot_classify_scan (const unsigned char *p, size_t n,
 /* How many spaces the N bytes at P start with: eight at a time where
    the byte order allows, since most slots are padded with them.  */
 static inline size_t
-spaces_at (const unsigned char *p, size_t n)
+slot_spaces (const unsigned char *p, size_t n)
 {
   size_t i = 0;
 #if defined __GNUC__ && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
@@ -72,13 +72,13 @@ spaces_at (const unsigned char *p, size_t n)
 static inline int
 slot_classify_common (const unsigned char *p, size_t n, struct slot_info *out)
 {
-  size_t lead = spaces_at (p, n), i = lead;
+  size_t lead = slot_spaces (p, n), i = lead;
   /* Past 18 digits V may wrap, but the slot is then not valid.  */
   uint64_t v = 0;
   unsigned c;
   while (i < n && (c = (unsigned) (p[i] - '0')) < 10)
     v = v * 10 + c, i++;
-  size_t digits = i - lead, trail = spaces_at (p + i, n - i);
+  size_t digits = i - lead, trail = slot_spaces (p + i, n - i);
   if (i + trail < n || digits > SLOT_MAX_DIGITS)
     return 0;
   if (digits == 0)
@@ -104,7 +104,6 @@ slot_classify (const unsigned char *p, size_t n, struct slot_info *out)
   if (!slot_classify_common (p, n, out))
     slot_classify_scan (p, n, out);
 }
-
 
 /* The width a repaired slot of old width OLD_WIDTH gets for VALUE: the old
    width when the digits fit in it, else exactly the digits.  */

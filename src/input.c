@@ -88,10 +88,8 @@ fail (struct input *in, const char *what)
   in->eof = 1;
 }
 
-/* The spill file is unlinked at once, so that no exit path leaves it
-   behind.  */
-static int
-spill_create (struct input *in)
+int
+temporary_file (void)
 {
   const char *dir = getenv ("TMPDIR");
   if (!dir || !*dir)
@@ -105,6 +103,13 @@ spill_create (struct input *in)
   if (fd >= 0)
     unlink (path);
   free (path);
+  return fd;
+}
+
+static int
+spill_create (struct input *in)
+{
+  int fd = temporary_file ();
   if (fd < 0)
     return -1;
   in->spill_fd = fd;

@@ -129,4 +129,9 @@ uint64_t input_size (const struct input *in);
 /* Nothing before OFF will be asked for again.  */
 void input_release (struct input *in, uint64_t off);
 
+/* A temporary file under $TMPDIR (else /tmp), unlinked at once so that
+   no exit path leaves it behind: the spill's, and a held report's.  Its
+   descriptor, or -1 with errno set.  */
+int temporary_file (void);
+
 #endif

@@ -263,12 +263,21 @@ run_job (struct job *job)
       {
         uint64_t mark = job->report_name ? report.out.bytes : 0;
         int r = repair_in_place (job, job->inputs[i], &replaced);
-        /* Its rows tell of a repair that was not made.  */
-        if (r == EXIT_TROUBLE && job->report_name
-            && target_rewind (&report, mark) < 0)
-          untrue = 1;
         if (r > status)
           status = r;
+        /* The rows of an input left as it was tell of a repair that was
+           not made: they are taken back.  A report to a stream gets those
+           of a file replaced once it is.  A report that cannot do either
+           stops the run, which must not change files no report tells
+           of.  */
+        if (job->report_name
+            && (r == EXIT_TROUBLE ? target_rewind (&report, mark)
+                : target_pass (&report)) < 0)
+          {
+            status = EXIT_TROUBLE;
+            untrue = 1;
+            break;
+          }
       }
   else if (to_dir (job))
     {

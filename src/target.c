@@ -172,6 +172,28 @@ open_output (struct target *t)
   return 0;
 }
 
+/* Standard output, a device, a FIFO or a socket, open as t->fd: a
+   report's rows wait in a temporary file until they are passed on.  */
+static int
+open_stream (struct target *t)
+{
+  if (t->role == TARGET_REPORT)
+    {
+      int fd = temporary_file ();
+      if (fd < 0)
+        {
+          target_error (t, "cannot hold the report in a temporary file",
+                        errno);
+          close (t->fd);
+          t->fd = -1;
+          return -1;
+        }
+      t->held = t->fd;
+      t->fd = fd;
+    }
+  return open_output (t);
+}
+
 #if HAVE_SYS_XATTR_H && HAVE_FLISTXATTR
 /* Give the temporary file the extended attributes of the file at t->path,
    which it will replace: an access control list among them, whose loss
@@ -332,11 +354,11 @@ target_open (struct target *t, const char *name, enum target_role role)
   memset (t, 0, sizeof *t);
   t->name = name;
   t->role = role;
-  t->fd = -1;
+  t->fd = t->held = -1;
   if (!name)
     {
       t->fd = STDOUT_FILENO;
-      return open_output (t);
+      return open_stream (t);
     }
   int named = descriptor_named (name);
   if (named >= 0 && role == TARGET_IN_PLACE)
@@ -352,7 +374,7 @@ target_open (struct target *t, const char *name, enum target_role role)
           target_error (t, "cannot open", errno);
           return -1;
         }
-      return open_output (t);
+      return open_stream (t);
     }
   struct stat st;
   int exists = stat (name, &st) == 0;
@@ -373,7 +395,7 @@ target_open (struct target *t, const char *name, enum target_role role)
           target_error (t, "cannot open", errno);
           return -1;
         }
-      return open_output (t);
+      return open_stream (t);
     }
   t->path = resolve_links (name);
   if (!t->path)
@@ -394,7 +416,7 @@ int
 target_discard (struct target *t)
 {
   memset (t, 0, sizeof *t);
-  t->fd = -1;
+  t->fd = t->held = -1;
   return open_output (t);
 }
 
@@ -435,7 +457,9 @@ finish_stream (struct target *t)
   output_close (&t->out);
   if (t->fd >= 0 && close (t->fd) != 0 && !e)
     e = errno;
-  t->fd = -1;
+  if (t->held >= 0 && close (t->held) != 0 && !e)
+    e = errno;
+  t->fd = t->held = -1;
   if (!e)
     return 0;
   target_error (t, "write error", e);
@@ -451,10 +475,56 @@ commit_failed (struct target *t, const char *what)
 }
 
 int
+target_pass (struct target *t)
+{
+  if (t->held < 0)
+    return 0;
+  if (output_flush (&t->out) < 0 || lseek (t->fd, 0, SEEK_SET) < 0)
+    {
+      target_error (t, "cannot hold the report in a temporary file",
+                    t->out.err ? t->out.err : errno);
+      return -1;
+    }
+  struct output stream;
+  if (output_open (&stream, t->held) < 0)
+    {
+      target_error (t, "cannot allocate a buffer", ENOMEM);
+      return -1;
+    }
+  unsigned char buf[64 * 1024];
+  ssize_t r;
+  while ((r = read (t->fd, buf, sizeof buf)) != 0 && !stream.err)
+    if (r > 0)
+      output_bytes (&stream, buf, (size_t) r);
+    else if (errno != EINTR)
+      break;
+  int e = r < 0 ? errno : 0;
+  output_flush (&stream);
+  output_close (&stream);
+  if (e)
+    target_error (t, "cannot read back its temporary file", e);
+  else if (stream.err)
+    target_error (t, "write error", stream.err);
+  else if (ftruncate (t->fd, 0) < 0 || lseek (t->fd, 0, SEEK_SET) < 0)
+    target_error (t, "cannot empty its temporary file", e = errno);
+  if (e || stream.err)
+    return -1;
+  t->passed = t->out.bytes;
+  return 0;
+}
+
+int
 target_commit (struct target *t, const char *suffix)
 {
   if (!t->tmp)
-    return finish_stream (t);
+    {
+      if (target_pass (t) < 0)
+        {
+          target_abort (t);
+          return -1;
+        }
+      return finish_stream (t);
+    }
   int e = output_flush (&t->out) < 0 ? t->out.err : 0;
   output_close (&t->out);
   if (e)
@@ -518,15 +588,18 @@ target_abort (struct target *t)
 int
 target_rewind (struct target *t, uint64_t bytes)
 {
-  if (!t->tmp || t->out.bytes <= bytes)
+  if ((!t->tmp && t->held < 0) || t->out.bytes <= bytes)
     return 0;
   if (output_flush (&t->out) < 0)
     {
       target_error (t, "write error", t->out.err);
       return -1;
     }
-  if (ftruncate (t->fd, (off_t) bytes) < 0
-      || lseek (t->fd, (off_t) bytes, SEEK_SET) < 0)
+  /* What was passed on stays with the stream.  */
+  if (bytes < t->passed)
+    bytes = t->passed;
+  if (ftruncate (t->fd, (off_t) (bytes - t->passed)) < 0
+      || lseek (t->fd, (off_t) (bytes - t->passed), SEEK_SET) < 0)
     {
       target_error (t, "cannot cut the temporary file", errno);
       return -1;

@@ -6,7 +6,9 @@
    beside it, synced and renamed over it only on commit; symbolic links are
    followed, so the file a link points to is replaced and the link stays.
    A character device, a FIFO or a socket is written straight through and
-   never renamed over.  Each target reports its own errors, one line each:
+   never renamed over; a report bound for one is held in a temporary file
+   until what it tells of is done (target_pass), so that what is taken
+   back never reaches it.  Each target reports its own errors, one line each:
    "ccfix: NAME: what happened: strerror".  */
 #ifndef CCFIX_TARGET_H
 #define CCFIX_TARGET_H
@@ -30,6 +32,9 @@ struct target
   char *tmp;                   /* its temporary file until commit or abort */
   int fd;                      /* -1: nothing is written (--check) */
   struct output out;           /* what writes through FD */
+  int held;                    /* a report's stream while FD, a temporary
+                                  file, holds what is written; else -1 */
+  uint64_t passed;             /* bytes passed on to it so far */
 };
 
 /* Open a target on NAME, or on standard output when NAME is NULL.
@@ -45,13 +50,18 @@ int target_discard (struct target *t);
 int target_commit (struct target *t, const char *suffix);
 /* Drop what was written: a file replaced stays as it was.  A stream
    (standard output, a device, a FIFO) cannot take back what it got: it
-   gets what is still buffered.  */
+   gets what is still buffered, but a report's gets nothing more than was
+   passed on.  */
 void target_abort (struct target *t);
 
 /* Take back what was written after its first BYTES, which a regular
-   file's temporary file can; a stream keeps what it got.  Returns -1
-   after reporting a failure.  */
+   file's temporary file can, and a held report back to what was passed
+   on; another stream keeps what it got.  Returns -1 after reporting a
+   failure.  */
 int target_rewind (struct target *t, uint64_t bytes);
+/* A held report: pass what it holds on to its stream, for good.  Returns
+   -1 after reporting a failure.  */
+int target_pass (struct target *t);
 /* Remove every pending temporary file: from a signal handler.  */
 void target_cleanup_signal (void);
 /* The temporary file NAME in the directory DIR (AT_FDCWD: NAME as it is),

@@ -112,6 +112,52 @@ START_TEST (untouched_on_abort)
 }
 END_TEST
 
+/* What the read end FD of a pipe holds, all of it: its write ends
+   closed.  */
+static void
+ck_pipe (int fd, const char *want)
+{
+  char got[256];
+  size_t n = 0;
+  for (ssize_t r; (r = read (fd, got + n, sizeof got - 1 - n)) > 0;)
+    n += (size_t) r;
+  got[n] = 0;
+  ck_assert_str_eq (got, want);
+  close (fd);
+}
+
+/* A report bound for a pipe gets what was passed on and what a commit
+   adds, never what was taken back (a rewind stops at what was passed
+   on), nor anything after an abort.  */
+START_TEST (report_held_for_a_stream)
+{
+  for (int commit = 0; commit < 2; commit++)
+    {
+      int fds[2];
+      ck_assert_int_eq (pipe (fds), 0);
+      char name[32];
+      snprintf (name, sizeof name, "/dev/fd/%d", fds[1]);
+      struct target t;
+      ck_assert_int_eq (target_open (&t, name, TARGET_REPORT), 0);
+      close (fds[1]);
+      write_text (&t, "a");
+      ck_assert_int_eq (target_pass (&t), 0);
+      uint64_t mark = t.out.bytes;
+      write_text (&t, "bb");
+      ck_assert_int_eq (target_rewind (&t, mark), 0);
+      write_text (&t, "c");
+      ck_assert_int_eq (target_rewind (&t, 0), 0);
+      write_text (&t, "d");
+      ck_assert_uint_eq (t.out.bytes, 2);
+      if (commit)
+        ck_assert_int_eq (target_commit (&t, NULL), 0);
+      else
+        target_abort (&t);
+      ck_pipe (fds[0], commit ? "ad" : "a");
+    }
+}
+END_TEST
+
 START_TEST (links_followed)
 {
   put_file (at ("f"), "old");
@@ -233,6 +279,7 @@ target_suite (void)
   tcase_add_test (core, replaced_on_commit);
   tcase_add_test (core, untouched_on_abort);
   tcase_add_test (core, links_followed);
+  tcase_add_test (core, report_held_for_a_stream);
   tcase_add_test (core, signal_removes_every_temporary);
   suite_add_tcase (s, core);
   TCase *refusals = tcase_create ("Refusals");

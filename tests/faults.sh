@@ -161,6 +161,13 @@ trace () {
   ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
     timeout 120 strace -f -qq -e trace=pread64 "$@"
 }
+# piped3 FILE CMD...: CMD with its descriptor 3 down a pipe into FILE; the
+# status is CMD's.
+piped3 () {
+  f=$1; shift
+  { "$@" 3>&1 > /dev/null; echo $? > "$f.status"; } | cat > "$f"
+  return "$(cat "$f.status")"
+}
 # picks SRC ARGS...: the pread64 calls of the main thread to fail: of
 # those that read the input or the spill file, the first, each that goes
 # back more than 1 MiB, the last, and four evenly between.
@@ -275,6 +282,15 @@ else
     grep -q "\"input\":\"$d/r2\"" "$d/r.jsonl" \
       && bad "-i: the report tells of a repair not made" || ok
     no_temp "$d" "-i, a read error"
+    # The same down a pipe, which cannot take rows back: they reach it
+    # only once the file they tell of is replaced.
+    cp "$tmp/broken" "$d/r1"; cp "$tmp/huge" "$d/r2"
+    expect 2 "-i, the second input's pread $k fails, report to a pipe" \
+      piped3 "$d/rp.jsonl" trace -o /dev/null \
+      -e inject=pread64:error=EIO:when="$k" \
+      "$real" -q -i --report=/dev/fd/3 "$d/r1" "$d/r2"
+    cmp -s "$d/rp.jsonl" "$d/r.jsonl" && ok \
+      || bad "-i: the piped report is not the one written to a file"
   fi
   # -t, the input failing for good from a pread on: it once converted
   # the same bytes for ever.

@@ -49,6 +49,22 @@ has "$tmp/g.jsonl" '{"input":"-","account":"Two, User","message":1,"offset":0,"l
 "$CCFIX" --report="$tmp/none.jsonl" "$tmp/good" "$tmp/missing" > /dev/null 2>&1
 [ -e "$tmp/none.jsonl" ] && bad "report written despite an I/O error" || ok
 ls "$tmp" | grep -q ccfix- && bad "temporary report left" || ok
+# A report down a pipe is written as a file's is: whole, and not at all
+# by a run that fails (its rows wait in a temporary file till the end).
+"$CCFIX" --report=/dev/fd/3 "$tmp/good" "$tmp/missing" 3>&1 > /dev/null 2>&1 \
+  | cat > "$tmp/piped"
+[ -s "$tmp/piped" ] && bad "a failed run sent report rows down a pipe" || ok
+"$CCFIX" --report=/dev/fd/3 "$tmp/One, User.txt" "$tmp/two.exp" 3>&1 \
+  > /dev/null 2>&1 | cat > "$tmp/piped"
+"$CCFIX" --report="$tmp/filed.jsonl" "$tmp/One, User.txt" "$tmp/two.exp" \
+  > /dev/null 2>&1
+[ -s "$tmp/piped" ] && cmp -s "$tmp/piped" "$tmp/filed.jsonl" && ok \
+  || bad "a report down a pipe is not the one written to a file"
+# TMPDIR holds them: where it cannot, the run stops before it starts.
+TMPDIR="$tmp/nowhere" "$CCFIX" --report=/dev/fd/3 "$tmp/good" 3>&1 \
+  > /dev/null 2> "$tmp/err" | cat > "$tmp/piped"
+grep -q "^ccfix: /dev/fd/3: cannot hold the report in a temporary file: " \
+  "$tmp/err" && ok || bad "no temporary file for a piped report: $(cat "$tmp/err")"
 
 # --lint: the wizard's events, nothing on stdout, the status.
 "$CCFIX" --lint "$tmp/One, User.txt" "$tmp/two.exp" > "$tmp/out" 2> "$tmp/lint"

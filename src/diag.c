@@ -73,15 +73,18 @@ diag_put_u64 (struct diag_text *t, uint64_t v)
 }
 
 /* "ccfix: FILE:LINE: " and, for a message, "message N (WHO): ".  The
-   "ccfix: FILE:" part is kept from one finding to the next.  */
+   whole of it is kept from one finding to the next: the findings of a
+   message come one after the other, and all but the first reuse it.  */
 static void
 put_where (struct diag_text *t, const char *file, uint64_t line,
            uint64_t message, const char *who)
 {
   static struct diag_text head;
-  static size_t name_at;
+  static size_t name_at, name_end;
+  static uint64_t head_line, head_message;
+  static int head_who;
   size_t len = strlen (file);
-  if (head.n != name_at + len + 1 || memcmp (head.s + name_at, file, len))
+  if (name_end != name_at + len + 1 || memcmp (head.s + name_at, file, len))
     {
       head.n = 0;
       diag_put (&head, program_name);
@@ -89,21 +92,32 @@ put_where (struct diag_text *t, const char *file, uint64_t line,
       name_at = head.n;
       diag_put (&head, file);
       diag_put (&head, ":");
+      name_end = head.n;
+      head_who = 1;
+    }
+  /* A label (WHO) is not compared: it is rare, and not worth it.  */
+  if (who || head_who || line != head_line || message != head_message)
+    {
+      head.n = name_end;
+      diag_put_u64 (&head, line);
+      diag_put_mem (&head, ": ", 2);
+      if (message)
+        {
+          diag_put_mem (&head, "message ", 8);
+          diag_put_u64 (&head, message);
+          if (who)
+            {
+              diag_put_mem (&head, " (", 2);
+              diag_put (&head, who);
+              diag_put_mem (&head, ")", 1);
+            }
+          diag_put_mem (&head, ": ", 2);
+        }
+      head_line = line;
+      head_message = message;
+      head_who = who != NULL;
     }
   diag_put_mem (t, head.s, head.n);
-  diag_put_u64 (t, line);
-  diag_put_mem (t, ": ", 2);
-  if (!message)
-    return;
-  diag_put_mem (t, "message ", 8);
-  diag_put_u64 (t, message);
-  if (who)
-    {
-      diag_put_mem (t, " (", 2);
-      diag_put (t, who);
-      diag_put_mem (t, ")", 1);
-    }
-  diag_put_mem (t, ": ", 2);
 }
 
 /* One line, written whole: when standard error is unbuffered (a

@@ -4,6 +4,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "diag.h"
 #include "testutil.h"
@@ -46,6 +47,53 @@ START_TEST (full_text)
 }
 END_TEST
 
+/* Each finding names its own place, though the part before its text is
+   kept from the finding before: one file, line, message or label apart
+   is enough to write it anew.  */
+START_TEST (where_each_finding_is)
+{
+  FILE *f = tmpfile ();
+  ck_assert_ptr_nonnull (f);
+  ck_assert_int_ge (dup2 (fileno (f), STDERR_FILENO), 0);
+  diag_init ();
+  char who[32] = "Subject: t";
+  static const struct
+  {
+    const char *file;
+    uint64_t line, message;
+    int who;
+    const char *want;
+  } cases[] = {
+    { "a", 1, 1, 0, "ccfix: a:1: message 1: x\n" },
+    { "a", 1, 1, 0, "ccfix: a:1: message 1: x\n" },
+    { "a", 1, 1, 1, "ccfix: a:1: message 1 (Subject: t): x\n" },
+    { "a", 1, 1, 2, "ccfix: a:1: message 1 (Subject: u): x\n" },
+    { "a", 1, 1, 0, "ccfix: a:1: message 1: x\n" },
+    { "a", 2, 1, 0, "ccfix: a:2: message 1: x\n" },
+    { "a", 2, 3, 0, "ccfix: a:2: message 3: x\n" },
+    { "b", 2, 3, 0, "ccfix: b:2: message 3: x\n" },
+    { "ba", 2, 3, 0, "ccfix: ba:2: message 3: x\n" },
+    { "ba", 2, 0, 0, "ccfix: ba:2: x\n" },
+    { "ba", 2, 3, 0, "ccfix: ba:2: message 3: x\n" },
+  };
+  char want[1024] = "";
+  for (size_t i = 0; i < N_OF (cases); i++)
+    {
+      who[9] = cases[i].who == 2 ? 'u' : 't';
+      diag_finding (0, cases[i].file, cases[i].line, cases[i].message,
+                    cases[i].who ? who : NULL, "x");
+      strcat (want, cases[i].want);
+    }
+  diag_flush ();
+  char got[1024];
+  ssize_t n = pread (fileno (f), got, sizeof got - 1, 0);
+  ck_assert_int_ge (n, 0);
+  got[n] = 0;
+  ck_assert_str_eq (got, want);
+  fclose (f);
+}
+END_TEST
+
 static Suite *
 diag_suite (void)
 {
@@ -53,6 +101,7 @@ diag_suite (void)
   TCase *core = tcase_create ("Core");
   tcase_add_test (core, numbers_as_printf);
   tcase_add_test (core, full_text);
+  tcase_add_test (core, where_each_finding_is);
   suite_add_tcase (s, core);
   return s;
 }

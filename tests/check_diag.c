@@ -54,6 +54,9 @@ START_TEST (where_each_finding_is)
 {
   FILE *f = tmpfile ();
   ck_assert_ptr_nonnull (f);
+  /* Given back after: without a fork (CK_FORK=no) the tests share it.  */
+  int saved = dup (STDERR_FILENO);
+  ck_assert_int_ge (saved, 0);
   ck_assert_int_ge (dup2 (fileno (f), STDERR_FILENO), 0);
   diag_init ();
   char who[32] = "Subject: t";
@@ -85,6 +88,8 @@ START_TEST (where_each_finding_is)
       strcat (want, cases[i].want);
     }
   diag_flush ();
+  ck_assert_int_ge (dup2 (saved, STDERR_FILENO), 0);
+  close (saved);
   char got[1024];
   ssize_t n = pread (fileno (f), got, sizeof got - 1, 0);
   ck_assert_int_ge (n, 0);

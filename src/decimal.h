@@ -1,8 +1,8 @@
 /* Decimal numbers as slots and findings write them, on every message:
-   how many digits a number has, and its digits.  Inline, and neither
-   with a loop that runs once a digit: counts of two and of three digits
-   come in any order, and such a loop's exit would be mispredicted on
-   nearly every other one.  */
+   how many digits a number has, without a loop (counts of two and of
+   three digits come in any order, and the exit of a loop that ran once a
+   digit was mispredicted about every other slot), and its digits, two a
+   step.  */
 #ifndef CCFIX_DECIMAL_H
 #define CCFIX_DECIMAL_H
 

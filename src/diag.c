@@ -82,7 +82,7 @@ put_where (struct diag_text *t, const char *file, uint64_t line,
   static struct diag_text head;
   static size_t name_at, name_end;
   static uint64_t head_line, head_message;
-  static int head_who;
+  static int head_redo;        /* a label, or not yet for this file */
   size_t len = strlen (file);
   if (name_end != name_at + len + 1 || memcmp (head.s + name_at, file, len))
     {
@@ -93,10 +93,10 @@ put_where (struct diag_text *t, const char *file, uint64_t line,
       diag_put (&head, file);
       diag_put (&head, ":");
       name_end = head.n;
-      head_who = 1;
+      head_redo = 1;
     }
   /* A label (WHO) is not compared: it is rare, and not worth it.  */
-  if (who || head_who || line != head_line || message != head_message)
+  if (who || head_redo || line != head_line || message != head_message)
     {
       head.n = name_end;
       diag_put_u64 (&head, line);
@@ -115,7 +115,7 @@ put_where (struct diag_text *t, const char *file, uint64_t line,
         }
       head_line = line;
       head_message = message;
-      head_who = who != NULL;
+      head_redo = who != NULL;
     }
   diag_put_mem (t, head.s, head.n);
 }

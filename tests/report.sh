@@ -60,9 +60,10 @@ ls "$tmp" | grep -q ccfix- && bad "temporary report left" || ok
   > /dev/null 2>&1
 [ -s "$tmp/piped" ] && cmp -s "$tmp/piped" "$tmp/filed.jsonl" && ok \
   || bad "a report down a pipe is not the one written to a file"
-# TMPDIR holds them: where it cannot, the run stops before it starts.
-TMPDIR="$tmp/nowhere" "$CCFIX" --report=/dev/fd/3 "$tmp/good" 3>&1 \
-  > /dev/null 2> "$tmp/err" | cat > "$tmp/piped"
+# TMPDIR holds them: where it cannot, the run stops before it starts
+# (the program itself: valgrind would need TMPDIR too).
+TMPDIR="$tmp/nowhere" "${CCFIX_REAL:-$CCFIX}" --report=/dev/fd/3 \
+  "$tmp/good" 3>&1 > /dev/null 2> "$tmp/err" | cat > "$tmp/piped"
 grep -q "^ccfix: /dev/fd/3: cannot hold the report in a temporary file: " \
   "$tmp/err" && ok || bad "no temporary file for a piped report: $(cat "$tmp/err")"
 

@@ -253,6 +253,63 @@ sink_output (void *ctx, const char *p, size_t n)
   output_bytes (ctx, (const unsigned char *) p, n);
 }
 
+/* What framing reads of a text: each colon that ends a keyword,
+   "Message:", "Contents:" or " item:" with the letters of the word before
+   it, folded into a hash in order.  A conversion that keeps it keeps
+   every keyword line and every glued keyword of the text (their EOLs and
+   spaces are never parts of other characters).  */
+struct shape
+{
+  uint64_t hash;
+  unsigned char ring[64];      /* the last bytes, at their count mod 64 */
+  uint64_t count;
+};
+
+static void
+shape_fold (struct shape *s, const unsigned char *p, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    s->hash = (s->hash ^ p[i]) * UINT64_C (0x100000001B3);
+  s->hash = (s->hash ^ 0x100) * UINT64_C (0x100000001B3);
+}
+
+static int
+is_ascii_letter (unsigned char c)
+{
+  return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+}
+
+static void
+shape_feed (void *ctx, const char *p, size_t n)
+{
+  struct shape *s = ctx;
+  for (size_t i = 0; i < n; i++)
+    {
+      unsigned char c = (unsigned char) p[i];
+      if (c == ':')
+        {
+          /* The 40 bytes before it (NULs before the text's start).  */
+          unsigned char b[40];
+          for (size_t k = 0; k < sizeof b; k++)
+            b[k] = s->count >= sizeof b - k
+                   ? s->ring[(s->count - (sizeof b - k)) % sizeof s->ring] : 0;
+          const unsigned char *e = b + sizeof b;
+          if (!memcmp (e - 7, "Message", 7))
+            shape_fold (s, e - 7, 7);
+          else if (!memcmp (e - 8, "Contents", 8))
+            shape_fold (s, e - 8, 8);
+          else if (!memcmp (e - 5, " item", 5))
+            {
+              const unsigned char *w = e - 5;
+              while (w > b && is_ascii_letter (w[-1]))
+                w--;
+              shape_fold (s, w, (size_t) (e - w));
+            }
+        }
+      s->ring[s->count++ % sizeof s->ring] = c;
+    }
+}
+
 /* -t: the lengths the parts will have once converted, for the recount.
    Returns 0, 1 when the message holds text that cannot be converted (WHY
    says so), -1 when out of memory.  */
@@ -264,9 +321,26 @@ measure_parts (struct run *r, size_t n, char *why, size_t why_size)
     {
       struct part *p = &r->parts[k];
       uint64_t len = p->to - p->from, bad;
+      struct shape before = { 0 }, after = { 0 };
       int c = p->kind == PART_TEXT
-              ? charset_convert (cs, &r->in, p->from, p->to, NULL, NULL,
-                                 &len, &bad) : 0;
+              ? charset_convert (cs, &r->in, p->from, p->to, shape_feed,
+                                 &after, &len, &bad) : 0;
+      const unsigned char *b;
+      size_t m;
+      for (uint64_t at = p->from;
+           c == 0 && p->kind == PART_TEXT && input_chunk (&r->in, &at, p->to,
+                                                         &b, &m);)
+        shape_feed (&before, (const char *) b, m);
+      /* A character of the source code page whose bytes take in a
+         letter of a keyword (a trail byte of CP932 may be one): framed,
+         the letter is part of the keyword; converted, it is gone, and the
+         output would frame otherwise.  */
+      if (before.hash != after.hash)
+        {
+          snprintf (why, why_size, "a character of %s there takes in a "
+                    "letter of a keyword", cs->from);
+          return 1;
+        }
       if (c == -2)
         {
           snprintf (why, why_size, "character U+%04" PRIX32 " at byte "

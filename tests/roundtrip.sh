@@ -61,4 +61,19 @@ LC_ALL=C "$CCFIX" -f CP932 "$tmp/sjis" 2> "$tmp/err" > /dev/null
 grep -q "message 1 (From: ??): message count blank" "$tmp/err" \
   && pass=$((pass + 1)) || bad "-f in an ASCII locale: $(cat "$tmp/err")"
 
+# -t: a CP932 character that takes in the first letter of a glued item
+# line (0xF2 then "F") would leave "ile item:" once converted, and the
+# glued Message: after it would then start a message: the message goes
+# through unconverted, framed as the input is.
+printf 'Message:\n   80\nFrom: a\nX\362File item: Message:\n     \n' \
+  > "$tmp/glued"
+printf 'Contents:\n   30\nText item: \n   12\nhello\nworld\n' >> "$tmp/glued"
+"$CCFIX" -f CP932 -t UTF-8 "$tmp/glued" > "$tmp/out" 2> "$tmp/err"
+[ $? -eq 1 ] && cmp -s "$tmp/out" "$tmp/glued" \
+  && grep -q "^ccfix: $tmp/glued:1: message 1 (From: a): a character of \
+CP932 there takes in a letter of a keyword; passed through unconverted\$" \
+     "$tmp/err" \
+  && pass=$((pass + 1)) || bad "-t, a keyword's letter in a character: \
+$(cat "$tmp/err")"
+
 summary roundtrip

@@ -335,7 +335,7 @@ measure_parts (struct run *r, size_t n, char *why, size_t why_size)
          letter of a keyword (a trail byte of CP932 may be one): framed,
          the letter is part of the keyword; converted, it is gone, and the
          output would frame otherwise.  */
-      if (before.hash != after.hash)
+      if (c == 0 && before.hash != after.hash)
         {
           snprintf (why, why_size, "a character of %s there takes in a "
                     "letter of a keyword", cs->from);

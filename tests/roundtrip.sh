@@ -75,5 +75,11 @@ CP932 there takes in a letter of a keyword; passed through unconverted\$" \
      "$tmp/err" \
   && pass=$((pass + 1)) || bad "-t, a keyword's letter in a character: \
 $(cat "$tmp/err")"
+# A byte that is no character, after a keyword, is still named as such.
+printf 'Message:\n   80\nFrom: a\nText item: x\nMessage: \201\n' > "$tmp/bad"
+printf 'Contents:\n   30\nText item: \n   12\nhello\nworld\n' >> "$tmp/bad"
+"$CCFIX" -f CP932 -t UTF-8 "$tmp/bad" 2>&1 > /dev/null \
+  | grep -q "byte offset 45 is not a character of CP932; passed through" \
+  && pass=$((pass + 1)) || bad "-t, a bad byte after a keyword"
 
 summary roundtrip

@@ -16,12 +16,6 @@ kw_scan_init (struct kw_scan *k)
   k->msg = k->cont = 1;
 }
 
-static int
-is_letter (unsigned char c)
-{
-  return (unsigned char) ((c | 0x20) - 'a') < 26;
-}
-
 int
 kw_scan_feed (struct kw_scan *k, const unsigned char *p, size_t n)
 {
@@ -37,7 +31,7 @@ kw_scan_feed (struct kw_scan *k, const unsigned char *p, size_t n)
       switch (k->item)
         {
         case 0:
-          if (is_letter (c))
+          if (kw_letter (c))
             break;
           k->item = k->len > 0 && c == ' ' ? 1 : 3;
           k->item_k = 1;
@@ -105,7 +99,7 @@ kw_classify (const unsigned char *p, size_t n)
                        n - (sizeof contents_kw - 1))
            ? LINE_CONTENTS : LINE_OTHER;
   size_t w = 0;
-  while (w < n && is_letter (p[w]))
+  while (w < n && kw_letter (p[w]))
     w++;
   size_t k = sizeof item_kw - 1;
   /* Most lines fail at the byte after the first word.  */

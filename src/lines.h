@@ -51,6 +51,13 @@ find_lf (const unsigned char *p, size_t n)
   return memchr (p, '\n', n);
 }
 
+/* Whether C is an ASCII letter, as the word of an item line is made of.  */
+static inline int
+kw_letter (unsigned char c)
+{
+  return (unsigned char) ((c | 0x20) - 'a') < 26;
+}
+
 /* Keyword recognition as the bytes of a line go by (without its EOL).  */
 struct kw_scan
 {

@@ -273,12 +273,6 @@ shape_fold (struct shape *s, const unsigned char *p, size_t n)
   s->hash = (s->hash ^ 0x100) * UINT64_C (0x100000001B3);
 }
 
-static int
-is_ascii_letter (unsigned char c)
-{
-  return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
-}
-
 static void
 shape_feed (void *ctx, const char *p, size_t n)
 {
@@ -301,7 +295,7 @@ shape_feed (void *ctx, const char *p, size_t n)
           else if (!memcmp (e - 5, " item", 5))
             {
               const unsigned char *w = e - 5;
-              while (w > b && is_ascii_letter (w[-1]))
+              while (w > b && kw_letter (w[-1]))
                 w--;
               shape_fold (s, w, (size_t) (e - w));
             }

@@ -72,15 +72,19 @@ allowed (const struct settings *s, struct rule rule)
    counts vote for the rules too; a message that does not vote as RULE
    frames it is framed again under the other rules that S allows, G being
    scratch: followed by stray bytes, a message is framed by its counts
-   only under the rule its counts were written in.  Returns -1 when out
-   of memory.  */
+   only under the rule its counts were written in.  The walk goes on
+   from the end of the frame that voted: RULE may pass a message through
+   as far as its counts pointed, over the next message, whose vote would
+   then go unheard here and be heard in the repaired stream, which RULE
+   frames otherwise.  Returns -1 when out of memory.  */
 static int
 learn_walk (struct input *in, uint64_t first, const struct settings *s,
             struct rule rule, struct frame *f, struct frame *g,
             struct learner *votes, struct learner *style, struct stats *st)
 {
   uint64_t off = first;
-  for (enum starts p; (p = what_starts (in, off, f)) != STARTS_END;)
+  const struct frame *last = f;
+  for (enum starts p; (p = what_starts (in, off, last)) != STARTS_END;)
     {
       if (p == STARTS_STRAY)
         {
@@ -101,17 +105,20 @@ learn_walk (struct input *in, uint64_t first, const struct settings *s,
       if (voted == 0 && f->cslot.info.cls != SLOT_VALID
           && f->mslot.info.cls != SLOT_VALID)
         voted = 1;
+      last = f;
       for (unsigned i = 0; voted == 0 && i < 4; i++)
         {
           struct rule other = rule_from_index (i);
           if (rule_index (other) != rule_index (rule) && allowed (s, other))
             voted = frame_message (in, off, other, g) < 0 ? -1
                     : learn_message (votes, g);
+          if (voted > 0)
+            last = g;
         }
       if (voted < 0)
         return -1;
       st->held += votes != NULL;
-      off = f->end;
+      off = last->end;
     }
   return 0;
 }

@@ -993,7 +993,8 @@ quick_scan (const unsigned char *b, size_t n, uint64_t off, size_t at,
 }
 
 /* Evidence 2 as by_cut gives it to contents that hold one item line,
-   ITEM with SLOT, whose count is not valid: the valid contents count
+   ITEM with SLOT, whose count is not valid, or astray (quick_astray):
+   the valid contents count
    (counted by RULE) ends the contents before a Message: line, and the
    item runs to that end.  Returns 1 when it framed F so, 0 when anything
    else is met, for frame_message.  */
@@ -1036,11 +1037,22 @@ quick_cut (const unsigned char *b, size_t n, uint64_t off, struct rule rule,
   return 1;
 }
 
+/* Whether data of known length that ends at AT, inside a line, lands
+   nowhere: no keyword line starts there, and AT is not on the line's EOL,
+   after which blank lines and a keyword line may follow.  */
+static int
+quick_astray (const unsigned char *b, size_t n, size_t at)
+{
+  struct qline l;
+  return quick_line (b, n, at, &l) && kw_classify (b + at, l.n) == LINE_OTHER;
+}
+
 /* The common message, framed the way frame_message would frame it but in
    one pass over the buffer that holds it: valid or blank message and
    contents counts, headers without a glued Message: line, and item counts
-   that all are valid and land (evidence 1) or, when no count is valid,
-   blank (evidence 4).  Returns 1 when it framed F so, 0 when the message
+   that all are valid and land (evidence 1), when no count is valid blank
+   (evidence 4), or one item whose count is not valid or does not land,
+   left to a valid contents count (evidence 2).  Returns 1 when it framed F so, 0 when the message
    is anything else, for frame_message to frame; nearly every message of
    a real mailbox is framed here, and tests and the fuzz target hold the
    two to the same answers.  */
@@ -1106,9 +1118,14 @@ frame_quick (struct input *in, uint64_t off, struct rule rule,
       /* As lands (): not on the LF of a CRLF, then blank lines and an
          item line (the loop goes on) or a Message: line (it ends).  Data
          that ends inside a line, where a glued item line's word must be
-         checked, is left to frame_message.  */
+         checked, is left to frame_message, unless it is the first item's
+         and lands nowhere: by_counts then gives up (the contents count
+         lands elsewhere, so the item count cannot chain to stray bytes
+         either) and the contents count cuts the contents.  */
       if (item_at > 0 && item_at < n && b[item_at - 1] != '\n')
-        return 0;
+        return f->nitems == 0 && f->cslot.info.cls == SLOT_VALID
+               && quick_astray (b, n, item_at)
+               && quick_cut (b, n, off, rule, &item, &slot, f);
       uint64_t line_off = off + item.at;
       if (!quick_blanks (b, n, item_at, &item)
           || push_item (f, line_off, &slot, slot.info.value) != 0)

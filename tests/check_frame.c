@@ -386,7 +386,6 @@ static const char *const variants[] = {
   "Message:\n     \nFrom: B\nContents:\n     \n\nText item:\n   \nab\n"
   "File item: X\n   \nxy\n\nMessage:\n   \nContents:\n   \nMessage:\n",
   "Message:\n   10\nContents:\n    3\nFax item: \n    1\nz\n\n\x1a",
-  /* Glued keywords: in a slot, in the headers, in scanned data.  */
   /* One item whose count is not valid, cut by the contents count; an
      invalid message count; an invalid contents count.  */
   "Message:\n  x1\nFrom: A\nContents:\n   24\nText item: \n   \nabc\ndef\n"
@@ -399,6 +398,19 @@ static const char *const variants[] = {
      CRLF, a CR alone on a line.  */
   "Message:\r\n  \r\nContents:\r\n  \r\nText item: \r\n  \r\nTo: x\r\n"
   "\r\n\r\r\n\r\nFile item: a\r\n \r\nab:c\r\n\n\r\n\nMessage:\r\n",
+  /* One item whose valid count ends inside a line, cut by the contents
+     count; a valid count that lands on an item line glued after it.  */
+  "Message:\r\n   71\r\nFrom: A\r\nContents:\r\n   34\r\nText item: \r\n"
+  "    4\r\nhello\r\nworld\r\n\r\nMessage:\r\n   \r\nContents:\r\n   54\r\n"
+  "Text item: \r\n    9\r\nhello\r\nwoFile item: \r\n    5\r\nabc\r\n\r\n"
+  "Message:\r\n",
+  /* One item whose valid count is one short of its LF, where blank lines
+     and a Message: line follow; one whose count runs past the contents
+     count's end to an item line glued into the next message.  */
+  "Message:\n   \nContents:\n   30\nText item: \n   11\nhello\nworld\n\n"
+  "Message:\n   \nContents:\n   30\nText item: \n   27\nhello\nworld\n\n"
+  "Message:\n   \nXFile item: \n    0\nMessage:\n   \nContents:\n    0\n",
+  /* Glued keywords: in a slot, in the headers, in scanned data.  */
   "Message:\n  xMessage:\n   \nContents:\n   \nMessage:\n   \n"
   "From: AMessage: \n   \nContents:\n  \nText item:\n \nabcText item:\n"
   "  \nxyzMessage:\n  \nContents:\n \nMessage:\n",

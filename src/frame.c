@@ -993,11 +993,11 @@ quick_scan (const unsigned char *b, size_t n, uint64_t off, size_t at,
 }
 
 /* Evidence 2 as by_cut gives it to contents that hold one item line,
-   ITEM with SLOT, whose count is not valid, or astray (quick_astray):
-   the valid contents count
-   (counted by RULE) ends the contents before a Message: line, and the
-   item runs to that end.  Returns 1 when it framed F so, 0 when anything
-   else is met, for frame_message.  */
+   ITEM with SLOT, whose count is not valid or lands nowhere
+   (quick_astray): the valid contents count (counted by RULE) ends the
+   contents before a Message: line, and the item runs to that end.
+   Returns 1 when it framed F so, 0 when anything else is met, for
+   frame_message.  */
 static int
 quick_cut (const unsigned char *b, size_t n, uint64_t off, struct rule rule,
            const struct qline *item, const struct fslot *slot,
@@ -1052,10 +1052,10 @@ quick_astray (const unsigned char *b, size_t n, size_t at)
    contents counts, headers without a glued Message: line, and item counts
    that all are valid and land (evidence 1), when no count is valid blank
    (evidence 4), or one item whose count is not valid or does not land,
-   left to a valid contents count (evidence 2).  Returns 1 when it framed F so, 0 when the message
-   is anything else, for frame_message to frame; nearly every message of
-   a real mailbox is framed here, and tests and the fuzz target hold the
-   two to the same answers.  */
+   left to a valid contents count (evidence 2).  Returns 1 when it framed
+   F so, 0 when the message is anything else, for frame_message to frame;
+   nearly every message of a real mailbox is framed here, and tests and
+   the fuzz target hold the two to the same answers.  */
 static int
 frame_quick (struct input *in, uint64_t off, struct rule rule,
              struct frame *f)

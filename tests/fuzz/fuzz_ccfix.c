@@ -13,6 +13,8 @@
      before its EOL) and holds a valid count in the learned style;
    - the output is a fixed point: repairing it again changes nothing and
      gives the same status;
+   - the same two with the rule forced to one of the four, picked by the
+     input's bytes;
    - framed without the quick path, the stream gets the same repairs and
      the same output;
    - invariant 4: each message repaired alone, with the rule and style of
@@ -338,6 +340,28 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   if (status2 != status || again.n != w.n || out2n != outn
       || memcmp (out, out2, outn) != 0
       || (w.n && memcmp (again.e, w.e, w.n * sizeof *w.e) != 0))
+    abort ();
+  free (out);
+  free (out2);
+
+  /* Forced to one rule (picked by the input's bytes, so that a finding
+     replays), the repair keeps every byte but the slots it reports, and
+     is a fixed point: the framing of every rule is held to that, not
+     only of the rule a stream teaches.  */
+  uint64_t h = UINT64_C (0xcbf29ce484222325);
+  for (size_t i = 0; i < size; i++)
+    h = (h ^ data[i]) * UINT64_C (0x100000001B3);
+  struct stats forced = st;
+  forced.rule = rule_from_index ((unsigned) (h >> 32) % 4);
+  again.n = 0;
+  status = repair (data, size, &out, &outn, &again, &st2, 0, &forced, 0);
+  if (status != EXIT_REPAIRED && status != EXIT_UNREPAIRED)
+    abort ();
+  check_edits (data, size, out, outn, &again, (enum slot_style) st.style);
+  again.n = 0;
+  status2 = repair (out, outn, &out2, &out2n, &again, &st2, 0, &forced, 0);
+  if (status2 != status || again.n != 0 || out2n != outn
+      || memcmp (out, out2, outn) != 0)
     abort ();
   free (out);
   free (out2);

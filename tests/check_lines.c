@@ -249,6 +249,38 @@ START_TEST (count_lf_long)
 }
 END_TEST
 
+/* Every length up to past two sums of the counters (62 steps of 64
+   bytes each) at every alignment: over nothing but LFs, where every lane
+   is as full as it gets, and over LFs at random.  */
+START_TEST (count_lf_every_length)
+{
+  enum { N = 2 * 62 * 64 + 200 };
+  static unsigned char lfs[N + 16], some[N + 16];
+  memset (lfs, '\n', sizeof lfs);
+  uint32_t x = 1;
+  for (size_t i = 0; i < sizeof some; i++)
+    {
+      x = x * 1103515245u + 12345u;
+      some[i] = (x >> 16) % 3 == 0 ? '\n' : (unsigned char) (x >> 24);
+    }
+  static size_t before[N + 1];      /* LFs in some[0, i) */
+  for (size_t i = 0; i < N; i++)
+    before[i + 1] = before[i] + (some[i] == '\n');
+  struct input a, b;
+  input_from_bytes (&a, lfs, sizeof lfs, 0);
+  input_from_bytes (&b, some, sizeof some, 0);
+  for (size_t from = 0; from < 16; from++)
+    for (size_t len = 0; from + len <= N; len++)
+      {
+        ck_assert_uint_eq (count_lf (&a, from, from + len), len);
+        ck_assert_uint_eq (count_lf (&b, from, from + len),
+                           before[from + len] - before[from]);
+      }
+  input_done (&a);
+  input_done (&b);
+}
+END_TEST
+
 /* Nothing but LFs, past the point where byte-wide counters are emptied
    (255 steps of 64 bytes): every counter full.  */
 START_TEST (count_lf_dense)
@@ -385,6 +417,7 @@ lines_suite (void)
   tcase_add_test (lines, glued_keywords);
   tcase_add_test (lines, count_lf_long);
   tcase_add_test (lines, count_lf_dense);
+  tcase_add_test (lines, count_lf_every_length);
   suite_add_tcase (s, lines);
   TCase *input = tcase_create ("Input");
   tcase_set_timeout (input, 60);

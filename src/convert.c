@@ -1511,8 +1511,9 @@ convert_preamble (struct conv *v, uint64_t first)
   int messages = more_messages (&v->in, first);
   const char *why = messages ? "lines before the first Message: line"
                              : "no Message: line";
-  diag_warning (v->c->s->quiet, v->name, 1, "%" PRIu64 " lines %s kept as "
+  diag_warning (v->c->s->quiet, v->name, 1, "%" PRIu64 " line%s %s kept as "
                 "an unreadable part", v->st->preamble_lines,
+                v->st->preamble_lines == 1 ? "" : "s",
                 messages ? "before the first Message: line"
                          : "and no Message: line");
   convert_unreadable (v, 0, first, why, 0);

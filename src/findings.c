@@ -145,8 +145,8 @@ tell_preamble (const struct teller *t, uint64_t lines, int messages)
     diag_warning (t->quiet, t->file, 1, "event 1029: Token should have "
                   "been 'Message:'");
   else
-    diag_warning (t->quiet, t->file, 1, "%" PRIu64 " lines %s passed "
-                  "through unchanged", lines,
+    diag_warning (t->quiet, t->file, 1, "%" PRIu64 " line%s %s passed "
+                  "through unchanged", lines, lines == 1 ? "" : "s",
                   messages ? "before the first Message: line"
                            : "and no Message: line");
 }

@@ -80,6 +80,14 @@ has "$tmp/lint" "ccfix: $tmp/two.exp:1: message 1: event 1032: invalid Item size
 printf 'EXPORT: console noise\n' | cat - "$tmp/good" > "$tmp/noisy"
 "$CCFIX" --lint "$tmp/noisy" > /dev/null 2> "$tmp/lint3"; [ $? -eq 1 ] && ok || bad "lint of a preamble"
 has "$tmp/lint3" "noisy:1: event 1029: Token should have been 'Message:'"
+# The preamble's warning counts its lines, one or more.
+"$CCFIX" "$tmp/noisy" > /dev/null 2> "$tmp/pre"
+has "$tmp/pre" "ccfix: $tmp/noisy:1: 1 line before the first Message: line passed through unchanged"
+printf 'EXPORT: console noise\nmore\n' > "$tmp/nothing"
+"$CCFIX" "$tmp/nothing" > /dev/null 2> "$tmp/pre"
+has "$tmp/pre" "ccfix: $tmp/nothing:1: 2 lines and no Message: line passed through unchanged"
+"$CCFIX" --convert=mbox "$tmp/noisy" > /dev/null 2> "$tmp/pre"
+has "$tmp/pre" "ccfix: $tmp/noisy:1: 1 line before the first Message: line kept as an unreadable part"
 
 # The per-file table, with -v and with --check over several files.
 "$CCFIX" -q -v "$tmp/One, User.txt" "$tmp/two.exp" "$tmp/good" > /dev/null 2> "$tmp/table"

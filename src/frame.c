@@ -843,12 +843,11 @@ quick_may_glue (const unsigned char *p, size_t n)
                                       sizeof kw - 1) == 0;
 }
 
-/* The slot on the line at AT, as read_slot reads it.  Inline, which GCC
-   does not choose here: it is asked three times a message, and the calls
-   cost 3% of a dense stream's time.  A valid or blank
+/* The slot on the line at AT, as read_slot reads it.  A valid or blank
    one starts with a space or a digit, so its line is no keyword line;
    an invalid one must be no keyword line and hold no glued Message:
-   line.  */
+   line.  Inline, which GCC does not choose here: it is asked three times
+   a message, and the calls cost 3% of a dense stream's time.  */
 static inline __attribute__ ((always_inline)) int
 quick_slot (const unsigned char *b, size_t n, uint64_t base, size_t at,
             struct fslot *s)

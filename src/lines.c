@@ -420,10 +420,11 @@ sum_lanes (bytes16 v)
 }
 
 /* Most calls count one message of a few hundred bytes, where summing the
-   counters cost more than filling them: they are summed once, together,
-   so a lane of their sum must not pass 255.  Each gets at most this many
-   steps of 64 bytes between sums, and the first three steps of 16 bytes
-   and the last one after them: 4 * 62 + 4 = 252.  */
+   counters cost more than filling them: the four are summed once,
+   together, so a lane of their sum must not pass 255.  Each counter gets
+   at most this many steps of 64 bytes between sums, and the first one
+   also the (at most three) steps of 16 bytes and the last, masked one
+   after them: 4 * 62 + 4 = 252.  */
 #define LF_STEPS 62
 
 #if defined __x86_64__ && defined __GNUC__ && !defined __clang__

@@ -129,6 +129,12 @@ check_usage (const struct gengetopt_args_info *args)
     what = "--output names no file";
   else if (args->report_given && !*args->report_arg)
     what = "--report names no file";
+  else if (args->report_given && !strcmp (args->report_arg, "-")
+           && !args->in_place_given && !args->check_given
+           && !args->lint_given
+           && (!args->output_given || !strcmp (args->output_arg, "-")))
+    what = "--report=- and the output cannot both go to standard output: "
+           "add --output, --in-place or --check";
   for (unsigned i = 0; !what && args->in_place_given && i < args->inputs_num;
        i++)
     if (!strcmp (args->inputs[i], "-"))
@@ -195,7 +201,7 @@ convert_dir (const struct gengetopt_args_info *args, struct convert_settings *c)
   if (c->format == CONVERT_MBOX)
     return 0;
   struct stat sb;
-  if (!args->output_given)
+  if (!args->output_given || !strcmp (args->output_arg, "-"))
     return usage_error ("--convert=maildir and --convert=eml need "
                         "--output=DIR");
   if (stat (args->output_arg, &sb) == 0 && !S_ISDIR (sb.st_mode))

@@ -24,6 +24,14 @@ to_dir (const struct job *job)
   return job->convert && job->convert->format != CONVERT_MBOX;
 }
 
+/* The target an --output or --report NAME opens: "-" is standard output,
+   as it is standard input among the inputs (a file named - is ./-).  */
+static const char *
+target_name (const char *name)
+{
+  return name && !strcmp (name, "-") ? NULL : name;
+}
+
 /* Repair NAME (or standard input for "-"), open as FD, onto OUT (NULL:
    into the directory of --convert=maildir or eml).  */
 static int
@@ -146,7 +154,7 @@ repair_to_output (struct job *job)
 {
   struct target t;
   if ((job->s.check ? target_discard (&t)
-       : target_open (&t, job->output, TARGET_OUTPUT)) < 0)
+       : target_open (&t, target_name (job->output), TARGET_OUTPUT)) < 0)
     return EXIT_TROUBLE;
   int status = EXIT_REPAIRED;
   /* A read error halts the output: the inputs after it would be lost
@@ -209,9 +217,10 @@ check_files (const struct job *job)
   if (!job->ninputs)
     uses[k++] = (struct file_use) { NULL, USE_INPUT };
   if (!job->in_place && !job->s.check && !to_dir (job))
-    uses[k++] = (struct file_use) { job->output, USE_OUTPUT };
+    uses[k++] = (struct file_use) { target_name (job->output), USE_OUTPUT };
   if (job->report_name)
-    uses[k++] = (struct file_use) { job->report_name, USE_REPORT };
+    uses[k++] = (struct file_use) { target_name (job->report_name),
+                                    USE_REPORT };
   int r = target_check_distinct (uses, k, job->in_place ? job->suffix : NULL);
   free (uses);
   return r;
@@ -247,7 +256,8 @@ run_job (struct job *job)
   struct target report;
   if (job->report_name)
     {
-      if (target_open (&report, job->report_name, TARGET_REPORT) < 0)
+      if (target_open (&report, target_name (job->report_name),
+                       TARGET_REPORT) < 0)
         return EXIT_TROUBLE;
       job->report.out = &report.out;
       job->s.on_message = report_row;

@@ -309,4 +309,44 @@ expect 2 "stdout closed" sh -c '"$1" -q --report=closed.jsonl closed.txt >&-' \
 same closed.txt "$tmp/broken" "stdout closed"
 no_temp . "closed descriptors"
 
+# "-" names standard output for --output and --report, as it names
+# standard input among the inputs; a file named - is ./-.
+fresh dash.txt
+expect 0 "-o -" "$CCFIX" -q -o - dash.txt
+same "$tmp/out" "$tmp/good" "-o -"
+[ -e ./- ] && bad "-o - made a file named -" || ok
+expect 0 "-o ./-" "$CCFIX" -q -o ./- dash.txt
+same ./- "$tmp/good" "-o ./-"
+rm -f ./-
+# The rows --report=- gives are a file report's.
+expect 0 "--report to a file" "$CCFIX" -q -o dash.out --report=dash.jsonl dash.txt
+[ "$(wc -l < dash.jsonl)" -eq 1 ] && ok || bad "--report to a file: $(cat dash.jsonl)"
+for how in --check -o; do
+  set -- --check; [ $how = -o ] && set -- -o dash.out
+  want=1; [ $how = -o ] && want=0
+  expect $want "$how --report=-" "$CCFIX" -q "$@" --report=- dash.txt
+  same "$tmp/out" dash.jsonl "$how --report=-"
+done
+same dash.out "$tmp/good" "-o FILE --report=-"
+same dash.txt "$tmp/broken" "--report=-"
+fresh dash2.txt
+expect 0 "-i --report=-" "$CCFIX" -q -i --report=- dash2.txt
+same dash2.txt "$tmp/good" "-i --report=-"
+grep -q '^{"input":"dash2.txt",.*"status":"repaired"' "$tmp/out" \
+  && [ "$(wc -l < "$tmp/out")" -eq 1 ] && ok || bad "-i --report=-: $(cat "$tmp/out")"
+# Both on standard output would interleave: refused before anything.
+for o in "" "-o -"; do
+  # shellcheck disable=SC2086
+  expect 2 "--report=- $o" "$CCFIX" -q $o --report=- dash.txt
+  head -1 "$tmp/err" | grep -q '^ccfix: --report=- and the output cannot both go to standard output' \
+    && ok || bad "--report=- $o: message: $(cat "$tmp/err")"
+  [ -s "$tmp/out" ] && bad "--report=- $o: wrote $(head -c 100 "$tmp/out")" || ok
+done
+# A directory conversion needs a directory, not standard output.
+expect 2 "--convert=maildir -o -" "$CCFIX" -q --convert=maildir -o - dash.txt
+head -1 "$tmp/err" | grep -q '^ccfix: --convert=maildir and --convert=eml need --output=DIR$' \
+  && ok || bad "--convert=maildir -o -: message: $(cat "$tmp/err")"
+[ -e ./- ] && bad "--convert=maildir -o - made -" || ok
+no_temp . "-"
+
 summary targets

@@ -67,6 +67,18 @@ open_input (const char *name)
   int fd = open (name, O_RDONLY);
   if (fd < 0)
     diag_error (name, errno);
+  /* A directory fails at its first read, which would stop the run there
+     as any read error does; nothing of it was read, so it is skipped
+     with the same error, as a missing file is.  */
+  struct stat st;
+  if (fd >= 0 && fstat (fd, &st) == 0 && S_ISDIR (st.st_mode))
+    {
+      char what[PATH_MAX + 32];
+      snprintf (what, sizeof what, "%s: read error", name);
+      diag_error (what, EISDIR);
+      close (fd);
+      return -1;
+    }
   return fd;
 }
 

@@ -61,6 +61,13 @@ cmp -s "$tmp/out" "$good" && ok || bad "files after a missing one"
 expect 2 "directory" "$CCFIX" "$tmp"
 grep -q "^ccfix: $tmp: read error: Is a directory$" "$tmp/err" && ok \
   || bad "directory message: $(cat "$tmp/err")"
+# Nothing of a directory is read: the files after it are repaired, as
+# after a missing one.
+expect 2 "directory among files" "$CCFIX" -q "$good" "$tmp" "$broken"
+cat "$good" "$good" > "$tmp/want"
+cmp -s "$tmp/out" "$tmp/want" && ok || bad "files after a directory"
+[ "$(cat "$tmp/err")" = "ccfix: $tmp: read error: Is a directory" ] && ok \
+  || bad "directory among files: errors: $(cat "$tmp/err")"
 
 # Option errors name the program ccfix, whatever path ran it, and quote
 # as ccfix's own messages do.

@@ -65,6 +65,13 @@ input_open (struct input *in, int fd, const char *name, size_t mem_cap)
 void
 input_close (struct input *in)
 {
+  /* Read to its end, a regular file is left positioned there, as a
+     filter that read it would leave it (POSIX asks it of utilities that
+     read a seekable standard input): what reads the descriptor next, a
+     second "-" or the next command of a shell's { ...; } < file, starts
+     after it.  pread never moved the offset.  */
+  if (in->reread && in->eof && !in->err)
+    lseek (in->fd, (off_t) (in->file_base + input_size (in)), SEEK_SET);
   free (in->base);
   free (in->cache);
   free (in->lines);

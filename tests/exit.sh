@@ -61,6 +61,19 @@ cmp -s "$tmp/out" "$good" && ok || bad "files after a missing one"
 expect 2 "directory" "$CCFIX" "$tmp"
 grep -q "^ccfix: $tmp: read error: Is a directory$" "$tmp/err" && ok \
   || bad "directory message: $(cat "$tmp/err")"
+# A regular file on standard input is left at its end, as cat leaves it:
+# a second "-" reads nothing, nor does the next command on it; and ccfix
+# starts where the one before it stopped.
+expect 0 "- -" "$CCFIX" -q - - < "$broken"
+cmp -s "$tmp/out" "$good" && ok || bad "- - read standard input twice"
+for how in "" --convert=mbox; do
+  # shellcheck disable=SC2086
+  { "$CCFIX" -q $how > /dev/null; cat; } < "$broken" > "$tmp/rest"
+  [ -s "$tmp/rest" ] && bad "ccfix $how left standard input before its end" || ok
+done
+{ dd bs=9 count=1 status=none > /dev/null; "$CCFIX" -q; } < "$good" > "$tmp/rest" 2> /dev/null
+tail -c +10 "$good" | cmp -s - "$tmp/rest" && ok || bad "ccfix did not start at the offset it was given"
+
 # Nothing of a directory is read: the files after it are repaired, as
 # after a missing one.
 expect 2 "directory among files" "$CCFIX" -q "$good" "$tmp" "$broken"

@@ -62,21 +62,23 @@ repair_file (struct job *job, const char *name, int fd, struct output *out)
 static int
 open_input (const char *name)
 {
-  if (!strcmp (name, "-"))
-    return STDIN_FILENO;
-  int fd = open (name, O_RDONLY);
+  int fd = strcmp (name, "-") ? open (name, O_RDONLY) : STDIN_FILENO;
   if (fd < 0)
-    diag_error (name, errno);
+    {
+      diag_error (name, errno);
+      return -1;
+    }
   /* A directory fails at its first read, which would stop the run there
      as any read error does; nothing of it was read, so it is skipped
      with the same error, as a missing file is.  */
   struct stat st;
-  if (fd >= 0 && fstat (fd, &st) == 0 && S_ISDIR (st.st_mode))
+  if (fstat (fd, &st) == 0 && S_ISDIR (st.st_mode))
     {
       char what[PATH_MAX + 32];
       snprintf (what, sizeof what, "%s: read error", name);
       diag_error (what, EISDIR);
-      close (fd);
+      if (fd != STDIN_FILENO)
+        close (fd);
       return -1;
     }
   return fd;

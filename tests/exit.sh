@@ -81,6 +81,11 @@ cat "$good" "$good" > "$tmp/want"
 cmp -s "$tmp/out" "$tmp/want" && ok || bad "files after a directory"
 [ "$(cat "$tmp/err")" = "ccfix: $tmp: read error: Is a directory" ] && ok \
   || bad "directory among files: errors: $(cat "$tmp/err")"
+expect 2 "a directory on standard input" sh -c '"$1" -q - "$2" < "$3"' sh \
+  "$CCFIX" "$broken" "$tmp"
+cmp -s "$tmp/out" "$good" && ok || bad "files after a directory on standard input"
+[ "$(cat "$tmp/err")" = "ccfix: -: read error: Is a directory" ] && ok \
+  || bad "a directory on standard input: errors: $(cat "$tmp/err")"
 
 # Option errors name the program ccfix, whatever path ran it, and quote
 # as ccfix's own messages do.
